@@ -1,0 +1,1 @@
+export function loadConfig() { return { port: Number(process.env.PORT ?? 8080) }; }

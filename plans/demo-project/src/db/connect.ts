@@ -1,0 +1,1 @@
+export function connect(url: string) { return { url }; }

@@ -1,0 +1,1 @@
+export function header() { return "<h1>demo</h1>"; }

@@ -1,0 +1,45 @@
+/**
+ * Template fields inside argv elements. Substitution is one pass over the template, so a value
+ * that itself contains `{phase}` is never expanded again, and it never creates new elements:
+ * the only exception is an element that is exactly `{files}`, which becomes one element per file.
+ * Nothing here ever reaches a shell.
+ */
+
+export interface TemplateValues {
+  readonly prompt: string;
+  readonly phase: string;
+  readonly subplan: string;
+  readonly worktree: string;
+  readonly branch: string;
+  readonly run: string;
+  /** Repo-relative files of the task. */
+  readonly files: readonly string[];
+  /** Path of a file listing `files`, one per line. */
+  readonly files_file: string;
+}
+
+export const TEMPLATE_FIELDS = ['prompt', 'phase', 'subplan', 'worktree', 'branch', 'run', 'files', 'files_file'] as const;
+
+const FIELD = /\{([a-z_]+)\}/g;
+
+export function expandArgv(template: readonly string[], values: TemplateValues): string[] {
+  const argv: string[] = [];
+  for (const element of template) {
+    if (element === '{files}') {
+      argv.push(...values.files);
+      continue;
+    }
+    argv.push(
+      element.replace(FIELD, (whole, name: string) => {
+        if (name === 'files') return values.files.join(' ');
+        if (isField(name)) return values[name] as string;
+        return whole;
+      }),
+    );
+  }
+  return argv;
+}
+
+function isField(name: string): name is Exclude<(typeof TEMPLATE_FIELDS)[number], 'files'> {
+  return (TEMPLATE_FIELDS as readonly string[]).includes(name) && name !== 'files';
+}

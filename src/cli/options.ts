@@ -1,0 +1,23 @@
+/** Option parsers shared by commands; they throw UsageError so bad flags exit 2 with a message. */
+import { resolve } from 'node:path';
+import { UsageError } from '../core/index.js';
+import { loadPlan } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
+
+export function parsePositiveInt(flag: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
+      throw new UsageError(`expected ${flag} to be an integer ≥ 1, got \`${text}\``);
+    }
+    return value;
+  };
+}
+
+export function loadPlanFrom(cwd: string, path: string): Promise<Plan> {
+  return loadPlan(resolve(cwd, path), { displayPath: path });
+}
+
+export function repoDirFrom(cwd: string, repo: string | undefined): string {
+  return resolve(cwd, repo ?? '.');
+}

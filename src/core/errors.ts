@@ -1,0 +1,88 @@
+/**
+ * Typed errors. Every `SubplanError` is something a person can act on; the CLI prints its
+ * message and exits with its `exitCode`. Anything else reaching the CLI is a bug.
+ */
+
+/** A position in a user's file, 1-based. */
+export interface Diagnostic {
+  readonly file: string;
+  /** 1-based line, absent when the problem has no position (an unreadable file). */
+  readonly line?: number;
+  /** 1-based column. */
+  readonly col?: number;
+  readonly message: string;
+}
+
+/** Formats a diagnostic as `file:line:col: message` (or `file: message` without a position). */
+export function formatDiagnostic(d: Diagnostic): string {
+  return d.line === undefined ? `${d.file}: ${d.message}` : `${d.file}:${d.line}:${d.col ?? 1}: ${d.message}`;
+}
+
+export type SubplanErrorCode =
+  | 'plan-invalid'
+  | 'usage'
+  | 'repo-invalid'
+  | 'git-failed'
+  | 'run-not-found'
+  | 'run-locked';
+
+export abstract class SubplanError extends Error {
+  abstract readonly code: SubplanErrorCode;
+  abstract readonly exitCode: number;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A plan file with one or more mistakes; `diagnostics` lists every one of them. */
+export class PlanError extends SubplanError {
+  readonly code = 'plan-invalid';
+  readonly exitCode = 2;
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Bad flags or arguments on the command line. */
+export class UsageError extends SubplanError {
+  readonly code = 'usage';
+  readonly exitCode = 2;
+}
+
+/** The directory given as a repository is not one, or a ref does not resolve. */
+export class RepoError extends SubplanError {
+  readonly code = 'repo-invalid';
+  readonly exitCode = 2;
+  readonly repoDir: string;
+  constructor(message: string, options: { repoDir: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.repoDir = options.repoDir;
+  }
+}
+
+/** A git command failed where no failure was expected. */
+export class GitError extends SubplanError {
+  readonly code = 'git-failed';
+  readonly exitCode = 1;
+  readonly args: readonly string[];
+  readonly stderr: string;
+  constructor(options: { args: readonly string[]; stderr: string; cause?: unknown }) {
+    super(`git ${options.args.join(' ')} failed: ${options.stderr.trim()}`, { cause: options.cause });
+    this.args = options.args;
+    this.stderr = options.stderr;
+  }
+}
+
+/** No run with that id (or unique prefix) exists in the repository. */
+export class RunNotFoundError extends SubplanError {
+  readonly code = 'run-not-found';
+  readonly exitCode = 2;
+  readonly runId: string;
+  constructor(runId: string, detail = '') {
+    super(`no run matches \`${runId}\`${detail}`);
+    this.runId = runId;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The one event vocabulary. The orchestrator emits these; state files, reporters and tests read
+ * them. Field names are snake_case because this is the public wire format of `--json` and
+ * `events.ndjson`; one type serves both sides so they cannot drift.
+ */
+import type { RunStatus, TaskOutcome } from './outcome.js';
+
+export type TaskKind = 'agent' | 'merge';
+
+interface EventBase {
+  /** ISO-8601 with milliseconds. */
+  readonly ts: string;
+  readonly run_id: string;
+}
+
+export interface RunStartedEvent extends EventBase {
+  readonly type: 'run-started';
+  readonly plan: string;
+  readonly plan_file: string;
+  readonly repo: string;
+  readonly base_commit: string;
+  readonly max_parallel: number;
+  readonly task_count: number;
+}
+
+export interface TaskQueuedEvent extends EventBase {
+  readonly type: 'task-queued';
+  readonly task: string;
+  readonly phase: string;
+  readonly kind: TaskKind;
+}
+
+export interface TaskStartedEvent extends EventBase {
+  readonly type: 'task-started';
+  readonly task: string;
+  readonly phase: string;
+  readonly attempt: number;
+  readonly branch: string;
+  readonly worktree: string;
+  readonly base_commit: string;
+}
+
+export interface TaskOutputEvent extends EventBase {
+  readonly type: 'task-output';
+  readonly task: string;
+  readonly phase: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+}
+
+export interface TaskFinishedEvent extends EventBase {
+  readonly type: 'task-finished';
+  readonly task: string;
+  readonly phase: string;
+  readonly kind: TaskKind;
+  readonly attempt: number;
+  readonly outcome: TaskOutcome;
+  /** Absent for tasks that never started (skipped, cancelled while queued). */
+  readonly started_at?: string;
+  readonly duration_ms?: number;
+}
+
+export interface MergeStartedEvent extends EventBase {
+  readonly type: 'merge-started';
+  readonly task: string;
+  readonly phase: string;
+  readonly branch: string;
+  readonly sources: readonly string[];
+}
+
+export interface MergeFinishedEvent extends EventBase {
+  readonly type: 'merge-finished';
+  readonly task: string;
+  readonly phase: string;
+  readonly branch: string;
+  readonly outcome: TaskOutcome;
+  readonly duration_ms: number;
+}
+
+export interface WarningEvent extends EventBase {
+  readonly type: 'warning';
+  readonly message: string;
+  readonly task?: string;
+}
+
+export interface RunFinishedEvent extends EventBase {
+  readonly type: 'run-finished';
+  readonly status: RunStatus;
+  readonly result_branch: string | null;
+  readonly peak_concurrency: number;
+  readonly makespan_ms: number;
+}
+
+export type RunEvent =
+  | RunStartedEvent
+  | TaskQueuedEvent
+  | TaskStartedEvent
+  | TaskOutputEvent
+  | TaskFinishedEvent
+  | MergeStartedEvent
+  | MergeFinishedEvent
+  | WarningEvent
+  | RunFinishedEvent;
+
+export type RunEventType = RunEvent['type'];
+
+/** Distributes Omit over the union so each member keeps its own fields. */
+export type RunEventInput = RunEvent extends infer E
+  ? E extends RunEvent
+    ? Omit<E, 'ts' | 'run_id'>
+    : never
+  : never;
+
+/** Receives events as they happen; must not throw. */
+export type EventSink = (event: RunEvent) => void;

@@ -1,0 +1,1 @@
+export { listCommitFiles, matchScope } from './discover-files.js';

@@ -1,0 +1,110 @@
+/**
+ * Runs agent tasks on a Piscina pool. Threads are sized by the machine (at most one per core),
+ * and each thread runs several tasks at once, because a task mostly waits on a child process:
+ * `max_parallel` 64 costs a few isolates, not 64. The scheduler enforces the bound; the pool only
+ * needs room for it. Tasks are never given Piscina's `signal` (an abortable task gets a thread
+ * to itself): cancellation kills the agent's process group instead.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { killTree } from '../agents/index.js';
+import { ConcurrencyProbe } from './concurrency-probe.js';
+import type {
+  AgentTaskHooks,
+  AgentTaskRequest,
+  AgentTaskResult,
+  CoordinatorMessage,
+  Executor,
+  WorkerMessage,
+} from './executor.js';
+
+export interface PiscinaExecutorOptions {
+  /** Tasks that may run at once; the pool makes room for this many. */
+  readonly maxParallel: number;
+  /** Worker threads. @default min(cores, maxParallel) */
+  readonly threads?: number;
+}
+
+export class PiscinaExecutor implements Executor {
+  readonly #pool: Piscina;
+  readonly #probe = new ConcurrencyProbe();
+  readonly threads: number;
+  readonly tasksPerThread: number;
+
+  constructor(options: PiscinaExecutorOptions) {
+    this.threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), options.maxParallel));
+    this.tasksPerThread = Math.ceil(options.maxParallel / this.threads);
+    const fromSource = import.meta.url.endsWith('.ts');
+    this.#pool = new Piscina({
+      filename: new URL(`./worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      concurrentTasksPerWorker: this.tasksPerThread,
+      // Queue room for the bound; the scheduler never submits more than maxParallel.
+      maxQueue: Math.max(1, options.maxParallel),
+      idleTimeout: 60_000,
+      workerData: { probe: this.#probe.buffer },
+      // Tests and `tsx` runs load the TypeScript sources; the worker needs the same loader.
+      ...(fromSource && { execArgv: ['--import', 'tsx'] }),
+    });
+  }
+
+  async runAgentTask(request: AgentTaskRequest, hooks: AgentTaskHooks = {}): Promise<AgentTaskResult> {
+    const { port1, port2 } = new MessageChannel();
+    let pid: number | undefined;
+    let startedAt: number | undefined;
+    port1.on('message', (message: WorkerMessage) => {
+      switch (message.type) {
+        case 'started':
+          startedAt = message.startedAt;
+          hooks.onStarted?.({ startedAt: message.startedAt });
+          return;
+        case 'pid':
+          pid = message.pid;
+          return;
+        case 'output':
+          hooks.onOutput?.(message.stream, message.line);
+          return;
+        default:
+          return;
+      }
+    });
+    const onAbort = () => {
+      port1.postMessage({ type: 'cancel' } satisfies CoordinatorMessage);
+      // Also from here: a worker busy elsewhere must not delay the kill.
+      if (pid !== undefined) void killTree(pid, { graceMs: request.killGraceMs ?? 2000 });
+    };
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    if (hooks.signal?.aborted) onAbort();
+    try {
+      return (await this.#pool.run({ request, port: port2 }, { transferList: [port2] })) as AgentTaskResult;
+    } catch (error) {
+      const now = Date.now();
+      return {
+        outcome: {
+          status: 'failed',
+          reason: 'executor-failed',
+          message: `the worker running this task failed: ${error instanceof Error ? error.message : String(error)}`,
+        },
+        startedAt: startedAt ?? now,
+        finishedAt: now,
+      };
+    } finally {
+      hooks.signal?.removeEventListener('abort', onAbort);
+      port1.close();
+    }
+  }
+
+  peakConcurrency(): number {
+    return this.#probe.peak;
+  }
+
+  runningCount(): number {
+    return this.#probe.running;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}

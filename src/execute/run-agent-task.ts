@@ -1,0 +1,96 @@
+/**
+ * One agent task from start to commit: worktree on the task's branch, agent process, commit of
+ * what it changed. Runs inside a Piscina worker (or a remote worker later); everything it needs
+ * comes in the request, and every expected failure comes back as an outcome.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { agentEnv, expandArgv, runAgent } from '../agents/index.js';
+import type { AgentExit } from '../agents/index.js';
+import type { TaskOutcome } from '../core/index.js';
+import { addWorktree, commitChanges, createRepo } from '../git/index.js';
+import type { AgentTaskRequest } from './executor.js';
+
+export interface AgentTaskContext {
+  readonly signal: AbortSignal;
+  readonly onPid: (pid: number) => void;
+  readonly onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+export async function runAgentTask(request: AgentTaskRequest, context: AgentTaskContext): Promise<TaskOutcome> {
+  const repo = createRepo(request.repo);
+  try {
+    await addWorktree(repo, { dir: request.worktree, branch: request.branch, commit: request.baseCommit });
+  } catch (error) {
+    return { status: 'failed', reason: 'worktree-failed', message: errorText(error) };
+  }
+  if (context.signal.aborted) return { status: 'cancelled', reason: cancelReason(context.signal) };
+  await mkdir(dirname(request.filesFile), { recursive: true });
+  await writeFile(request.filesFile, request.files.map((f) => `${f}\n`).join(''));
+  const argv = expandArgv(request.argvTemplate, {
+    prompt: request.prompt,
+    phase: request.phase,
+    subplan: request.taskId,
+    worktree: request.worktree,
+    branch: request.branch,
+    run: request.runId,
+    files: request.files,
+    files_file: request.filesFile,
+  });
+  const exit = await runAgent({
+    argv,
+    cwd: request.worktree,
+    env: agentEnv(request.env, {
+      run: request.runId,
+      phase: request.phase,
+      task: request.taskId,
+      worktree: request.worktree,
+      branch: request.branch,
+    }),
+    logFile: request.logFile,
+    ...(request.timeoutMs !== undefined && { timeoutMs: request.timeoutMs }),
+    ...(request.killGraceMs !== undefined && { killGraceMs: request.killGraceMs }),
+    signal: context.signal,
+    onSpawn: context.onPid,
+    onLine: context.onOutput,
+  });
+  const failure = exitFailure(exit, context.signal);
+  if (failure) return failure;
+  try {
+    const commit = await commitChanges(repo, { worktree: request.worktree, message: request.commitMessage });
+    return { status: 'succeeded', commit };
+  } catch (error) {
+    return { status: 'failed', reason: 'commit-failed', message: errorText(error) };
+  }
+}
+
+function exitFailure(exit: AgentExit, signal: AbortSignal): TaskOutcome | undefined {
+  switch (exit.status) {
+    case 'exited':
+      return exit.exitCode === 0
+        ? undefined
+        : { status: 'failed', reason: 'exit-non-zero', exitCode: exit.exitCode, message: `the agent exited with code ${exit.exitCode}` };
+    case 'signalled':
+      return { status: 'failed', reason: 'killed-by-signal', signal: exit.signal, message: `the agent was killed by ${exit.signal}` };
+    case 'timed-out':
+      return { status: 'failed', reason: 'timeout', message: `the agent ran longer than its timeout (${exit.timeoutMs} ms); its process tree was killed` };
+    case 'cancelled':
+      return { status: 'cancelled', reason: cancelReason(signal) };
+    case 'spawn-failed':
+      return { status: 'failed', reason: 'spawn-failed', message: exit.message };
+    default:
+      return unreachableExit(exit);
+  }
+}
+
+function cancelReason(signal: AbortSignal): 'fail-fast' | 'interrupted' {
+  return signal.reason === 'fail-fast' ? 'fail-fast' : 'interrupted';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function unreachableExit(exit: never): never {
+  throw new Error(`unknown agent exit ${JSON.stringify(exit)}`);
+}

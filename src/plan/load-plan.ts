@@ -1,0 +1,211 @@
+/**
+ * Loads a plan file: bytes → YAML with positions → schema → whole-plan checks → `Plan`.
+ * Every problem is collected and reported with its position; nothing stops at the first.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { PlanError, parseDuration } from '../core/index.js';
+import type { Diagnostic } from '../core/index.js';
+import { checkPhaseGraph } from './check-phase-graph.js';
+import { describeIssue, suggestKey } from './describe-issue.js';
+import { checkGlob } from './check-glob.js';
+import { AgentSchema, PhaseSchema, PlanFileSchema } from './schema.js';
+import type { AgentFile, PhaseFile, PlanFile } from './schema.js';
+import type { AgentDefinition, Plan } from './plan-types.js';
+import { parseYamlSource } from './yaml-source.js';
+import type { YamlPath, YamlSource } from './yaml-source.js';
+
+/** Plans are small; anything larger is a mistake and would only slow parsing down. */
+export const MAX_PLAN_BYTES = 1024 * 1024;
+
+export type PlanParseResult =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export interface LoadPlanOptions {
+  /** How the file is named in diagnostics. @default the path as given */
+  readonly displayPath?: string;
+}
+
+/** Reads and validates a plan file; throws `PlanError` listing every problem. */
+export async function loadPlan(path: string, options: LoadPlanOptions = {}): Promise<Plan> {
+  const result = await readPlan(path, options);
+  if (!result.ok) throw new PlanError(result.diagnostics);
+  return result.plan;
+}
+
+/** Like `loadPlan`, returning the diagnostics as a value. */
+export async function readPlan(path: string, options: LoadPlanOptions = {}): Promise<PlanParseResult> {
+  const display = options.displayPath ?? path;
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return fail(display, 'not a regular file');
+    if (info.size > MAX_PLAN_BYTES)
+      return fail(display, `plan file is ${info.size} bytes; plans are limited to ${MAX_PLAN_BYTES} bytes`);
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(display, code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'unknown error'})`);
+  }
+  return parsePlanBytes(bytes, { file: resolve(path), displayPath: display });
+}
+
+/** Validates plan bytes already in memory. `file` anchors relative paths; `displayPath` names it. */
+export function parsePlanBytes(bytes: Uint8Array, where: { file: string; displayPath: string }): PlanParseResult {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    return { ok: false, diagnostics: [{ file: where.displayPath, ...bad, message: 'the file is not valid UTF-8 text' }] };
+  }
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  if (text.trim() === '') return fail(where.displayPath, 'the plan file is empty');
+  const parsed = parseYamlSource(text, where.displayPath);
+  if (!parsed.ok) return parsed;
+  return validateSource(parsed.source, where.file);
+}
+
+function validateSource(source: YamlSource, file: string): PlanParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: YamlPath, message: string) =>
+    diagnostics.push({ file: source.file, ...source.positionOf(path), message });
+
+  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
+    at([], 'expected the plan to be a mapping with `version` and `phases`');
+    return { ok: false, diagnostics };
+  }
+  const checked = PlanFileSchema.safeParse(source.value);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const hint = suggestKey(key, knownKeysAt(issue.path));
+          diagnostics.push({
+            file: source.file,
+            ...source.positionOfKey(issue.path, key),
+            message: `unknown key \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`,
+          });
+        }
+      } else {
+        at(issue.path, describeIssue(issue, valueAt(source.value, issue.path)));
+      }
+    }
+    // Whole-plan checks still run on whatever phases are well-formed, so one pass shows all.
+    for (const problem of checkPhaseGraph(wellFormedPhases(source.value))) at(problem.path, problem.message);
+    return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  }
+  const planFile = checked.data;
+  for (const problem of checkPhaseGraph(planFile.phases)) at(problem.path, problem.message);
+  planFile.phases.forEach((phase, index) => {
+    (phase.files ?? []).forEach((pattern, globIndex) => {
+      const problem = checkGlob(pattern);
+      if (problem) at(['phases', index, 'files', globIndex], problem);
+    });
+    const agent = phase.agent ?? planFile.agent;
+    if (!agent) {
+      at(['phases', index], `phase \`${phase.id}\` has no agent: set \`agent\` on the phase or at the top of the plan`);
+    }
+  });
+  checkAgentChoice(planFile.agent, ['agent'], at);
+  planFile.phases.forEach((phase, index) => checkAgentChoice(phase.agent, ['phases', index, 'agent'], at));
+  if (diagnostics.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  return { ok: true, plan: normalizePlan(planFile, file) };
+}
+
+function checkAgentChoice(agent: AgentFile | undefined, path: YamlPath, at: (p: YamlPath, m: string) => void) {
+  if (!agent) return;
+  const count = (agent.preset ? 1 : 0) + (agent.command ? 1 : 0);
+  if (count !== 1 && !(count === 0 && path[0] === 'phases')) {
+    at(path, count === 0 ? 'an agent needs one of `preset` or `command`' : 'an agent takes `preset` or `command`, not both');
+  }
+}
+
+function normalizePlan(planFile: PlanFile, file: string): Plan {
+  const defaults = planFile.agent;
+  return {
+    version: 1,
+    name: planFile.name ?? basename(file, extname(file)),
+    file,
+    base: planFile.base ?? 'HEAD',
+    ...(planFile.max_parallel !== undefined && { maxParallel: planFile.max_parallel }),
+    onFailure: planFile.on_failure ?? 'continue',
+    phases: planFile.phases.map((phase) => {
+      const estimateMs = phase.estimate === undefined ? undefined : parseDuration(phase.estimate);
+      return {
+        id: phase.id,
+        prompt: phase.prompt,
+        dependsOn: [...new Set(phase.depends_on ?? [])].sort(),
+        files: phase.files ?? [],
+        ...(estimateMs !== undefined && { estimateMs }),
+        agent: mergeAgents(defaults, phase.agent),
+      };
+    }),
+  };
+}
+
+/** A phase's agent replaces the default's program; unset options fall back to the default's. */
+function mergeAgents(defaults: AgentFile | undefined, own: AgentFile | undefined): AgentDefinition {
+  const programSource = own?.preset || own?.command ? own : defaults;
+  const timeout = own?.timeout ?? defaults?.timeout;
+  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
+  const program: AgentDefinition['program'] = programSource?.command
+    ? { kind: 'command', argv: programSource.command }
+    : { kind: 'preset', preset: programSource?.preset ?? 'demo' };
+  return { program, retries: own?.retries ?? defaults?.retries ?? 0, ...(timeoutMs !== undefined && { timeoutMs }) };
+}
+
+/** Phases whose id and depends_on have the right shape; others keep their index as a gap. */
+function wellFormedPhases(value: object): Pick<PhaseFile, 'id' | 'depends_on'>[] {
+  const phases = (value as { phases?: unknown }).phases;
+  if (!Array.isArray(phases)) return [];
+  return phases.map((phase: unknown, index) => {
+    const { id, depends_on } = (phase ?? {}) as { id?: unknown; depends_on?: unknown };
+    const deps = Array.isArray(depends_on) ? depends_on.filter((d): d is string => typeof d === 'string') : [];
+    return { id: typeof id === 'string' ? id : `\u0000${index}`, depends_on: deps };
+  });
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  const last = path.at(-1);
+  if (path.length === 0) return Object.keys(PlanFileSchema.shape);
+  if (last === 'agent') return Object.keys(AgentSchema.shape);
+  if (path[0] === 'phases' && path.length === 2) return Object.keys(PhaseSchema.shape);
+  return [];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+function fail(file: string, message: string): PlanParseResult {
+  return { ok: false, diagnostics: [{ file, message }] };
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): { line: number; col: number } {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      try {
+        decoder.decode(bytes.subarray(lineStart, i));
+      } catch {
+        return { line, col: 1 };
+      }
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: 1 };
+}

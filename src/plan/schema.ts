@@ -1,0 +1,72 @@
+/**
+ * The plan file format, version 1: the one source of truth for validation, for the TypeScript
+ * types of the raw file and for the JSON Schema that `subplan schema` prints. Keys are the
+ * user's snake_case; `normalize-plan.ts` maps them to camelCase once.
+ */
+import { z } from 'zod';
+import { PHASE_ID_PATTERN, parseDuration } from '../core/index.js';
+
+/** Presets the agent layer knows how to run. */
+export const AGENT_PRESETS = ['demo'] as const;
+
+const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, {
+    message: 'expected a duration such as `30s`, `20m`, `2h` or `1h30m`',
+  })
+  .meta({ description: 'A duration: `500ms`, `30s`, `20m`, `2h`, `1h30m`.', pattern: '^(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$' });
+
+const phaseId = z
+  .string()
+  .regex(PHASE_ID_PATTERN, {
+    message: 'expected an id of lowercase letters, digits and dashes, starting with a letter or digit',
+  })
+  .max(64);
+
+const glob = z.string().min(1).meta({ description: 'A glob relative to the repository root.' });
+
+export const AgentSchema = z
+  .strictObject({
+    preset: z.enum(AGENT_PRESETS).optional().meta({ description: 'A built-in agent.' }),
+    command: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'argv of the agent; template fields {prompt} {phase} {worktree} {branch} {run} are substituted inside each element. Never run through a shell.',
+      }),
+    timeout: duration.optional(),
+    retries: z.int().min(0).max(10).optional().meta({ description: 'Extra attempts after a failure.' }),
+  })
+  .meta({ description: 'How a task is carried out: one of `preset` or `command`.' });
+
+export const PhaseSchema = z.strictObject({
+  id: phaseId,
+  prompt: z.string(),
+  depends_on: z.array(phaseId).optional(),
+  files: z.array(glob).optional(),
+  estimate: duration.optional().meta({ description: 'Expected duration, used to order work.' }),
+  agent: AgentSchema.optional(),
+});
+
+export const PlanFileSchema = z
+  .strictObject({
+    version: z.literal(1),
+    name: z.string().min(1).optional(),
+    base: z.string().min(1).optional().meta({ description: 'Ref the run starts from (default HEAD).' }),
+    max_parallel: z.int().min(1).max(1024).optional(),
+    agent: AgentSchema.optional(),
+    on_failure: z.enum(['continue', 'fail-fast']).optional(),
+    phases: z.array(PhaseSchema).min(1),
+  })
+  .meta({ title: 'subplan plan file', description: 'A change plan run by subplan.' });
+
+export type PlanFile = z.infer<typeof PlanFileSchema>;
+export type AgentFile = z.infer<typeof AgentSchema>;
+export type PhaseFile = z.infer<typeof PhaseSchema>;
+
+/** The JSON Schema of plan files, for editors. */
+export function planJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(PlanFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}

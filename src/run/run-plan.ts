@@ -1,0 +1,375 @@
+/**
+ * The orchestrator: plan → task graph → scheduler → executor and git → events and summary.
+ * Agent tasks run on the executor; merges run here, one at a time, with `git merge-tree`, so no
+ * worktree and not the user's checkout is ever touched by a merge. Every step is an event.
+ */
+import { availableParallelism } from 'node:os';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRunId, isoTime, systemClock } from '../core/index.js';
+import type { Clock, EventSink, RunEvent, RunEventInput, RunStatus, TaskOutcome } from '../core/index.js';
+import { agentArgvTemplate } from '../agents/index.js';
+import { listCommitFiles, matchScope } from '../decompose/index.js';
+import { PiscinaExecutor } from '../execute/index.js';
+import type { Executor } from '../execute/index.js';
+import {
+  excludeStateDir,
+  mergeCommits,
+  openRepo,
+  removeWorktree,
+  resolveCommit,
+  resultBranch,
+  setBranch,
+  taskBranch,
+  worktreePath,
+} from '../git/index.js';
+import type { Repo } from '../git/index.js';
+import { defaultMaxParallel } from '../plan/index.js';
+import type { PhaseDefinition, Plan } from '../plan/index.js';
+import { runSchedule } from '../schedule/index.js';
+import type { AgentTaskNode, MergeTaskNode, SettledTask, TaskAttempt, TaskGraph, TaskNode } from '../schedule/index.js';
+import { EventLog, readDurationHistory, recordDurations, runPaths } from '../state/index.js';
+import type { RunPaths } from '../state/index.js';
+import { RESULT_TASK, buildTaskGraph, phaseWeights } from './build-task-graph.js';
+import { measuredBounds } from './measured-bounds.js';
+import { peakFromIntervals } from './peak-from-intervals.js';
+import { SUMMARY_SCHEMA_VERSION } from './run-summary.js';
+import type { RunSummary, TaskSummary } from './run-summary.js';
+
+export interface RunPlanOptions {
+  readonly plan: Plan;
+  /** Any directory inside the repository. */
+  readonly repoDir: string;
+  /** Overrides the plan's `max_parallel`. */
+  readonly maxParallel?: number;
+  /** Overrides the plan's `on_failure` with `fail-fast`. */
+  readonly failFast?: boolean;
+  /** The environment agents inherit (minus git's variables). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborting interrupts the run: agents are killed, the status is `interrupted`. */
+  readonly signal?: AbortSignal;
+  readonly onEvent?: EventSink;
+  readonly clock?: Clock;
+  /** Grace between SIGTERM and SIGKILL for agents. @default 2000 */
+  readonly killGraceMs?: number;
+  /** Wait before a retry. @default exponential from 500 ms */
+  readonly retryDelayMs?: (attempt: number) => number;
+  /** Runs agent tasks. @default a PiscinaExecutor sized for `max_parallel` */
+  readonly executor?: Executor;
+}
+
+export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now();
+  const repo = await openRepo(options.repoDir);
+  const baseCommit = await resolveCommit(repo, options.plan.base);
+  const runId = createRunId(startedAt);
+  const paths = runPaths(repo.root, runId);
+  await excludeStateDir(repo);
+  const maxParallel = options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
+  const history = await readDurationHistory(paths.stateDir, options.plan.name);
+  const graph = buildTaskGraph(options.plan, phaseWeights(options.plan, history));
+  const executor = options.executor ?? new PiscinaExecutor({ maxParallel });
+  const run = new PlanRun({ ...options, repo, baseCommit, runId, paths, maxParallel, graph, executor, clock });
+  try {
+    return await run.execute(startedAt);
+  } finally {
+    if (!options.executor) await executor.close();
+  }
+}
+
+interface PlanRunContext extends RunPlanOptions {
+  readonly repo: Repo;
+  readonly baseCommit: string;
+  readonly runId: string;
+  readonly paths: RunPaths;
+  readonly maxParallel: number;
+  readonly graph: TaskGraph;
+  readonly executor: Executor;
+  readonly clock: Clock;
+}
+
+class PlanRun {
+  readonly #context: PlanRunContext;
+  readonly #log: EventLog;
+  readonly #phases: Map<string, PhaseDefinition>;
+  readonly #commits = new Map<string, string>();
+  readonly #branches = new Map<string, string>();
+  readonly #settled = new Map<string, SettledTask>();
+  readonly #cleanups: Promise<void>[] = [];
+  /** Intervals of failed attempts that were retried: they held slots too. */
+  readonly #failedAttempts: { start: number; end: number }[] = [];
+
+  constructor(context: PlanRunContext) {
+    this.#context = context;
+    this.#log = new EventLog(context.paths.eventsFile);
+    this.#phases = new Map(context.plan.phases.map((phase) => [phase.id, phase]));
+  }
+
+  async execute(startedAt: number): Promise<RunSummary> {
+    const { plan, graph, maxParallel } = this.#context;
+    this.#emit({
+      type: 'run-started',
+      plan: plan.name,
+      plan_file: plan.file,
+      repo: this.#context.repo.root,
+      base_commit: this.#context.baseCommit,
+      max_parallel: maxParallel,
+      task_count: graph.size,
+    });
+    await runSchedule({
+      graph,
+      maxParallel,
+      failurePolicy: this.#context.failFast ? 'fail-fast' : plan.onFailure,
+      ...(this.#context.signal && { signal: this.#context.signal }),
+      ...(this.#context.retryDelayMs && { retryDelayMs: this.#context.retryDelayMs }),
+      retriesOf: (task) => this.#phase(task.phase).agent.retries,
+      runner: {
+        runAgent: (task, attempt, signal) => this.#runAgent(task, attempt, signal),
+        runMerge: (task) => this.#runMerge(task),
+      },
+      onQueued: (task) => this.#emit({ type: 'task-queued', task: task.id, phase: task.phase, kind: task.kind }),
+      onRetry: (task, failed, attempt, delayMs) => {
+        if (failed.startedAt !== undefined && failed.finishedAt !== undefined) {
+          this.#failedAttempts.push({ start: failed.startedAt, end: failed.finishedAt });
+        }
+        const reason = failed.outcome.status === 'failed' ? failed.outcome.message : failed.outcome.status;
+        this.#emit({ type: 'warning', task: task.id, message: `attempt ${attempt - 1} failed (${reason}); retrying in ${Math.round(delayMs)} ms` });
+      },
+      onSettled: (task, settled) => this.#onSettled(task, settled),
+    });
+    await Promise.all(this.#cleanups);
+    return this.#finish(startedAt);
+  }
+
+  async #runAgent(task: AgentTaskNode, attempt: number, signal: AbortSignal): Promise<TaskAttempt> {
+    const { repo, runId, paths } = this.#context;
+    const phase = this.#phase(task.phase);
+    const baseCommit = task.startFrom === null ? this.#context.baseCommit : this.#commitOf(task.startFrom);
+    const branch = taskBranch(runId, task.id);
+    const worktree = worktreePath(repo, runId, task.id);
+    this.#branches.set(task.id, branch);
+    const files = matchScope(await listCommitFiles(repo, baseCommit), phase.files);
+    const result = await this.#context.executor.runAgentTask(
+      {
+        runId,
+        taskId: task.id,
+        phase: task.phase,
+        prompt: phase.prompt,
+        repo: { root: repo.root, commonDir: repo.commonDir, config: repo.config },
+        worktree,
+        branch,
+        baseCommit,
+        argvTemplate: agentArgvTemplate(phase.agent.program),
+        files,
+        filesFile: join(paths.filesDir, `${task.id}.txt`),
+        env: definedEntries(this.#context.env),
+        logFile: paths.logFile(task.id),
+        ...(phase.agent.timeoutMs !== undefined && { timeoutMs: phase.agent.timeoutMs }),
+        ...(this.#context.killGraceMs !== undefined && { killGraceMs: this.#context.killGraceMs }),
+        commitMessage: `subplan(${task.id}): ${firstLine(phase.prompt)}\n\nRun ${runId}, phase ${task.phase}.`,
+      },
+      {
+        signal,
+        onStarted: ({ startedAt }) =>
+          this.#emitAt(startedAt, { type: 'task-started', task: task.id, phase: task.phase, attempt, branch, worktree, base_commit: baseCommit }),
+        onOutput: (stream, line) => this.#emit({ type: 'task-output', task: task.id, phase: task.phase, stream, line }),
+      },
+    );
+    if (result.outcome.status === 'succeeded') this.#commits.set(task.id, result.outcome.commit);
+    return result;
+  }
+
+  async #runMerge(task: MergeTaskNode): Promise<TaskAttempt> {
+    const { repo, runId } = this.#context;
+    const branch = task.id === RESULT_TASK ? resultBranch(runId) : taskBranch(runId, task.id);
+    this.#branches.set(task.id, branch);
+    const startedAt = this.#context.clock.now();
+    this.#emit({ type: 'merge-started', task: task.id, phase: task.phase, branch, sources: task.sources });
+    let outcome: TaskOutcome;
+    try {
+      const merged = await mergeCommits(
+        repo,
+        task.sources.map((source) => ({ label: source, commit: this.#commitOf(source) })),
+        { message: (label) => `subplan: merge ${label} into ${branch}` },
+      );
+      if (merged.status === 'merged') {
+        await setBranch(repo, branch, merged.commit);
+        this.#commits.set(task.id, merged.commit);
+        outcome = { status: 'succeeded', commit: merged.commit };
+      } else {
+        outcome = { status: 'conflict', files: merged.files, sources: merged.sources };
+      }
+    } catch (error) {
+      outcome = { status: 'failed', reason: 'executor-failed', message: error instanceof Error ? error.message : String(error) };
+    }
+    const finishedAt = this.#context.clock.now();
+    this.#emit({ type: 'merge-finished', task: task.id, phase: task.phase, branch, outcome, duration_ms: Math.round(finishedAt - startedAt) });
+    return { outcome, startedAt, finishedAt };
+  }
+
+  #onSettled(task: TaskNode, settled: SettledTask): void {
+    this.#settled.set(task.id, settled);
+    const duration =
+      settled.startedAt !== undefined && settled.finishedAt !== undefined ? Math.round(settled.finishedAt - settled.startedAt) : undefined;
+    this.#emitAt(settled.finishedAt ?? this.#context.clock.now(), {
+      type: 'task-finished',
+      task: task.id,
+      phase: task.phase,
+      kind: task.kind,
+      attempt: settled.attempts,
+      outcome: settled.outcome,
+      ...(settled.startedAt !== undefined && { started_at: isoTime(settled.startedAt) }),
+      ...(duration !== undefined && { duration_ms: duration }),
+    });
+    if (settled.outcome.status === 'succeeded') {
+      for (const dependency of this.#context.graph.dependencies(task.id)) this.#removeConsumedWorktree(dependency);
+    }
+  }
+
+  /** A worktree goes once every task built on its branch has succeeded; failures keep theirs. */
+  #removeConsumedWorktree(id: string): void {
+    const { graph, repo, runId } = this.#context;
+    if (graph.kindOf(id) !== 'agent') return;
+    const consumers = graph.successors(id);
+    if (!consumers.every((consumer) => this.#settled.get(consumer)?.outcome.status === 'succeeded')) return;
+    this.#cleanups.push(removeWorktree(repo, worktreePath(repo, runId, id)).catch(() => undefined));
+  }
+
+  async #finish(startedAt: number): Promise<RunSummary> {
+    const { graph, runId, maxParallel, paths, plan } = this.#context;
+    const finishedAt = this.#context.clock.now();
+    const tasks: TaskSummary[] = graph.tasks().map((task) => this.#taskSummary(task));
+    const statuses = tasks.map((task) => task.status);
+    const status: RunStatus = this.#context.signal?.aborted
+      ? 'interrupted'
+      : statuses.includes('failed') || statuses.includes('cancelled')
+        ? 'failed'
+        : statuses.includes('conflict')
+          ? 'conflict'
+          : statuses.every((s) => s === 'succeeded')
+            ? 'succeeded'
+            : 'failed';
+    const intervals = [...this.#settled.entries()]
+      .filter(([id, s]) => graph.kindOf(id) === 'agent' && s.startedAt !== undefined && s.finishedAt !== undefined)
+      .map(([, s]) => ({ start: s.startedAt ?? 0, end: s.finishedAt ?? 0 }));
+    const bounds = measuredBounds(graph, this.#settled, maxParallel);
+    const resultOk = this.#settled.get(RESULT_TASK)?.outcome.status === 'succeeded';
+    const summary: RunSummary = {
+      type: 'summary',
+      schema_version: SUMMARY_SCHEMA_VERSION,
+      run_id: runId,
+      plan: plan.name,
+      status,
+      base_commit: this.#context.baseCommit,
+      result_branch: resultOk ? resultBranch(runId) : null,
+      max_parallel: maxParallel,
+      peak_concurrency: this.#context.executor.peakConcurrency(),
+      peak_concurrency_events: peakFromIntervals([...intervals, ...this.#failedAttempts]),
+      started_at: isoTime(startedAt),
+      finished_at: isoTime(finishedAt),
+      makespan_ms: Math.round(finishedAt - startedAt),
+      critical_path_ms: Math.round(bounds.criticalPathMs),
+      lower_bound_ms: Math.round(bounds.lowerBoundMs),
+      tasks,
+    };
+    await recordDurations(paths.stateDir, plan.name, this.#phaseDurations());
+    await writeJsonAtomic(join(paths.runDir, 'summary.json'), summary);
+    this.#emit({
+      type: 'run-finished',
+      status,
+      result_branch: summary.result_branch,
+      peak_concurrency: summary.peak_concurrency,
+      makespan_ms: summary.makespan_ms,
+    });
+    return summary;
+  }
+
+  #taskSummary(task: TaskNode): TaskSummary {
+    const settled = this.#settled.get(task.id);
+    const outcome = settled?.outcome ?? { status: 'cancelled', reason: 'interrupted' };
+    const started = settled?.startedAt;
+    const finished = settled?.finishedAt;
+    return {
+      id: task.id,
+      phase: task.phase,
+      kind: task.kind,
+      status: outcome.status,
+      started_at: started === undefined ? null : isoTime(started),
+      finished_at: finished === undefined || started === undefined ? null : isoTime(finished),
+      duration_ms: started === undefined || finished === undefined ? null : Math.round(finished - started),
+      attempts: settled?.attempts ?? 0,
+      branch: this.#branches.get(task.id) ?? null,
+      commit: outcome.status === 'succeeded' ? outcome.commit : null,
+      reason: describeOutcome(outcome),
+      ...(outcome.status === 'conflict' && { conflict_files: outcome.files }),
+    };
+  }
+
+  #phaseDurations(): Map<string, number> {
+    const durations = new Map<string, number>();
+    for (const [id, settled] of this.#settled) {
+      const task = this.#context.graph.get(id);
+      if (task.kind !== 'agent' || settled.outcome.status !== 'succeeded') continue;
+      if (settled.startedAt === undefined || settled.finishedAt === undefined) continue;
+      durations.set(task.phase, settled.finishedAt - settled.startedAt);
+    }
+    return durations;
+  }
+
+  #phase(id: string): PhaseDefinition {
+    const phase = this.#phases.get(id);
+    if (!phase) throw new Error(`no phase ${id}`);
+    return phase;
+  }
+
+  #commitOf(taskId: string): string {
+    const commit = this.#commits.get(taskId);
+    if (!commit) throw new Error(`task ${taskId} has no commit yet`);
+    return commit;
+  }
+
+  #emit(input: RunEventInput): void {
+    this.#emitAt(this.#context.clock.now(), input);
+  }
+
+  #emitAt(ms: number, input: RunEventInput): void {
+    const event = { ...input, ts: isoTime(ms), run_id: this.#context.runId } as RunEvent;
+    this.#log.append(event);
+    this.#context.onEvent?.(event);
+  }
+}
+
+/** One sentence on why a task did not succeed. */
+export function describeOutcome(outcome: TaskOutcome): string | null {
+  switch (outcome.status) {
+    case 'succeeded':
+      return null;
+    case 'failed':
+      return outcome.message;
+    case 'conflict':
+      return `merging ${outcome.sources.join(', ')} conflicts in ${outcome.files.join(', ')}`;
+    case 'cancelled':
+      return outcome.reason === 'fail-fast' ? 'cancelled after another task failed (fail-fast)' : 'cancelled by an interrupt';
+    case 'skipped':
+      return `skipped because ${outcome.dependency} did not succeed`;
+    default:
+      return null;
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 72 ? `${line.slice(0, 69)}...` : line;
+}
+
+function definedEntries(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temp, file);
+}

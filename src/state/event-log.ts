@@ -1,0 +1,36 @@
+/**
+ * `events.ndjson`: one JSON object per line, appended in the order events happen. Writes are
+ * synchronous appends of whole lines, so a crash can lose at most the line being written and
+ * never interleaves two events.
+ */
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RunEvent } from '../core/index.js';
+
+export class EventLog {
+  readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+    mkdirSync(dirname(file), { recursive: true });
+  }
+
+  append(event: RunEvent): void {
+    appendFileSync(this.file, `${JSON.stringify(event)}\n`);
+  }
+}
+
+/** Reads every complete event of a log; a torn last line (a crash mid-write) is ignored. */
+export function readEventLog(file: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as RunEvent);
+    } catch {
+      // Only the last line can be torn; anything after it was never written.
+      break;
+    }
+  }
+  return events;
+}
