@@ -11,12 +11,19 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { killTree, signalGroup } from './kill-tree.js';
 
-export type AgentExit =
+export type AgentExit = (
   | { readonly status: 'exited'; readonly exitCode: number }
   | { readonly status: 'signalled'; readonly signal: string }
   | { readonly status: 'timed-out'; readonly timeoutMs: number }
   | { readonly status: 'cancelled' }
-  | { readonly status: 'spawn-failed'; readonly message: string };
+  | { readonly status: 'spawn-failed'; readonly message: string }
+) & {
+  /** The last lines the agent printed (stdout and stderr), for failure messages. */
+  readonly tail: readonly string[];
+};
+
+/** Lines kept for `tail`. */
+const TAIL_LINES = 5;
 
 export interface RunAgentOptions {
   readonly argv: readonly string[];
@@ -38,7 +45,7 @@ const MAX_EVENT_LINE = 2000;
 
 export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
   const [file, ...args] = options.argv;
-  if (file === undefined || file === '') return { status: 'spawn-failed', message: 'the agent command is empty' };
+  if (file === undefined || file === '') return { status: 'spawn-failed', message: 'the agent command is empty', tail: [] };
   await mkdir(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const subprocess = execa(file, args, {
@@ -78,10 +85,13 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
     // Leftover children may hold the pipes open after the leader exits; kill them when it does.
     subprocess.once('exit', () => signalGroup(pid, 'SIGKILL'));
   }
-  const pumps = [
-    pumpLines(subprocess.stdout, 'stdout', log, options.onLine),
-    pumpLines(subprocess.stderr, 'stderr', log, options.onLine),
-  ];
+  const tail: string[] = [];
+  const onLine = (stream: 'stdout' | 'stderr', line: string) => {
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+    options.onLine?.(stream, line);
+  };
+  const pumps = [pumpLines(subprocess.stdout, 'stdout', log, onLine), pumpLines(subprocess.stderr, 'stderr', log, onLine)];
   const result = await subprocess;
   await Promise.all(pumps);
   clearTimeout(timer);
@@ -89,24 +99,24 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
   await new Promise<void>((resolve) => log.end(resolve));
 
   if (pid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined)) {
-    return { status: 'spawn-failed', message: result.shortMessage ?? `cannot start ${file}` };
+    return { status: 'spawn-failed', message: result.shortMessage ?? `cannot start ${file}`, tail };
   }
-  if (cancelled) return { status: 'cancelled' };
-  if (timedOut) return { status: 'timed-out', timeoutMs: options.timeoutMs ?? 0 };
-  if (result.signal) return { status: 'signalled', signal: result.signal };
-  return { status: 'exited', exitCode: result.exitCode ?? 1 };
+  if (cancelled) return { status: 'cancelled', tail };
+  if (timedOut) return { status: 'timed-out', timeoutMs: options.timeoutMs ?? 0, tail };
+  if (result.signal) return { status: 'signalled', signal: result.signal, tail };
+  return { status: 'exited', exitCode: result.exitCode ?? 1, tail };
 }
 
 async function pumpLines(
   stream: Readable | null,
   name: 'stdout' | 'stderr',
   log: NodeJS.WritableStream,
-  onLine: RunAgentOptions['onLine'],
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void,
 ): Promise<void> {
   if (!stream) return;
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   for await (const line of lines) {
     log.write(name === 'stderr' ? `[stderr] ${line}\n` : `${line}\n`);
-    onLine?.(name, line.length > MAX_EVENT_LINE ? `${line.slice(0, MAX_EVENT_LINE)}…` : line);
+    onLine(name, line.length > MAX_EVENT_LINE ? `${line.slice(0, MAX_EVENT_LINE)}…` : line);
   }
 }

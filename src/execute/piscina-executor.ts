@@ -37,7 +37,7 @@ export class PiscinaExecutor implements Executor {
     this.tasksPerThread = Math.ceil(options.maxParallel / this.threads);
     const fromSource = import.meta.url.endsWith('.ts');
     this.#pool = new Piscina({
-      filename: new URL(`./worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+      filename: new URL(fromSource ? './worker-source-loader.mjs' : './worker.js', import.meta.url).href,
       minThreads: this.threads,
       maxThreads: this.threads,
       concurrentTasksPerWorker: this.tasksPerThread,
@@ -45,8 +45,6 @@ export class PiscinaExecutor implements Executor {
       maxQueue: Math.max(1, options.maxParallel),
       idleTimeout: 60_000,
       workerData: { probe: this.#probe.buffer },
-      // Tests and `tsx` runs load the TypeScript sources; the worker needs the same loader.
-      ...(fromSource && { execArgv: ['--import', 'tsx'] }),
     });
   }
 

@@ -65,15 +65,17 @@ export async function runAgentTask(request: AgentTaskRequest, context: AgentTask
 }
 
 function exitFailure(exit: AgentExit, signal: AbortSignal): TaskOutcome | undefined {
+  const last = exit.tail.at(-1)?.trim();
+  const said = last ? `; its last output: ${last.length > 200 ? `${last.slice(0, 197)}...` : last}` : '';
   switch (exit.status) {
     case 'exited':
       return exit.exitCode === 0
         ? undefined
-        : { status: 'failed', reason: 'exit-non-zero', exitCode: exit.exitCode, message: `the agent exited with code ${exit.exitCode}` };
+        : { status: 'failed', reason: 'exit-non-zero', exitCode: exit.exitCode, message: `the agent exited with code ${exit.exitCode}${said}` };
     case 'signalled':
-      return { status: 'failed', reason: 'killed-by-signal', signal: exit.signal, message: `the agent was killed by ${exit.signal}` };
+      return { status: 'failed', reason: 'killed-by-signal', signal: exit.signal, message: `the agent was killed by ${exit.signal}${said}` };
     case 'timed-out':
-      return { status: 'failed', reason: 'timeout', message: `the agent ran longer than its timeout (${exit.timeoutMs} ms); its process tree was killed` };
+      return { status: 'failed', reason: 'timeout', message: `the agent ran longer than its timeout (${exit.timeoutMs} ms); its process tree was killed${said}` };
     case 'cancelled':
       return { status: 'cancelled', reason: cancelReason(signal) };
     case 'spawn-failed':

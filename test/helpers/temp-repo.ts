@@ -1,0 +1,51 @@
+/**
+ * A real git repository in a temp directory, removed on dispose (`await using repo = ...`).
+ * Commits use a fixed identity so tests do not depend on the machine's git config.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+
+export interface TempRepo extends AsyncDisposable {
+  readonly dir: string;
+  git(...args: string[]): Promise<string>;
+  write(files: Record<string, string>): Promise<void>;
+  commitAll(message: string): Promise<string>;
+}
+
+const IDENTITY = ['-c', 'user.name=subplan tests', '-c', 'user.email=tests@localhost'];
+
+export async function createTempRepo(files: Record<string, string> = { 'README.md': '# test\n' }): Promise<TempRepo> {
+  const dir = await mkdtemp(join(tmpdir(), 'subplan-test-'));
+  const git = async (...args: string[]) =>
+    (await execa('git', [...IDENTITY, ...args], { cwd: dir, env: { GIT_CONFIG_NOSYSTEM: '1' } })).stdout;
+  const write = async (more: Record<string, string>) => {
+    for (const [path, content] of Object.entries(more)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), content);
+    }
+  };
+  await git('init', '--quiet', '--initial-branch=main');
+  await write(files);
+  const commitAll = async (message: string) => {
+    await git('add', '--all');
+    await git('commit', '--quiet', '--allow-empty', '-m', message);
+    return git('rev-parse', 'HEAD');
+  };
+  await commitAll('initial');
+  return {
+    dir,
+    git,
+    write,
+    commitAll,
+    async [Symbol.asyncDispose]() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Absolute path of a fixture agent script. */
+export function fixtureAgent(name: string): string {
+  return new URL(`../fixtures/agents/${name}`, import.meta.url).pathname;
+}
