@@ -32,7 +32,7 @@ export function expandArgv(template: readonly string[], values: TemplateValues):
     argv.push(
       element.replace(FIELD, (whole, name: string) => {
         if (name === 'files') return values.files.join(' ');
-        if (isField(name)) return values[name] as string;
+        if (isField(name)) return values[name];
         return whole;
       }),
     );

@@ -3,6 +3,7 @@
  * so they go through the same expansion, process handling and logs.
  */
 import { fileURLToPath } from 'node:url';
+import { unreachable } from '../core/index.js';
 import type { AgentProgram } from '../plan/index.js';
 
 /** Runs a file of this package with the current Node, also from sources under the tsx loader. */
@@ -29,10 +30,7 @@ export function agentArgvTemplate(program: AgentProgram): readonly string[] {
         '{files_file}',
       ];
     default:
-      return unreachableProgram(program);
+      return unreachable(program);
   }
 }
 
-function unreachableProgram(program: never): never {
-  throw new Error(`unknown agent program ${JSON.stringify(program)}`);
-}

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { agentEnv, expandArgv, runAgent } from '../agents/index.js';
 import type { AgentExit } from '../agents/index.js';
+import { unreachable } from '../core/index.js';
 import type { TaskOutcome } from '../core/index.js';
 import { addWorktree, commitChanges, createRepo } from '../git/index.js';
 import type { AgentTaskRequest } from './executor.js';
@@ -81,7 +82,7 @@ function exitFailure(exit: AgentExit, signal: AbortSignal): TaskOutcome | undefi
     case 'spawn-failed':
       return { status: 'failed', reason: 'spawn-failed', message: exit.message };
     default:
-      return unreachableExit(exit);
+      return unreachable(exit);
   }
 }
 
@@ -93,6 +94,3 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function unreachableExit(exit: never): never {
-  throw new Error(`unknown agent exit ${JSON.stringify(exit)}`);
-}

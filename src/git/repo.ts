@@ -70,9 +70,9 @@ export async function gitStatus(
   const configArgs = repo.config.flatMap((setting) => ['-c', setting]);
   const result = await execa('git', [...configArgs, ...args], { cwd, reject: false, stripFinalNewline: false });
   if (result.failed && result.exitCode === undefined) {
-    throw new GitError({ args, stderr: result.message ?? "git could not be started" });
+    throw new GitError({ args, stderr: result.message ?? 'git could not be started' });
   }
-  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
+  return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Resolves a ref to a commit id; throws `RepoError` naming the ref when it does not resolve. */

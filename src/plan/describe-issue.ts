@@ -18,7 +18,7 @@ export function showValue(value: unknown): string {
   if (value === null) return '`null`';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : describePrimitive(value);
   return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\``;
 }
 
@@ -89,4 +89,15 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length] ?? 0;
+}
+
+function describePrimitive(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return value.toString();
+    default:
+      return typeof value;
+  }
 }

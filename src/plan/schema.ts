@@ -68,5 +68,5 @@ export type PhaseFile = z.infer<typeof PhaseSchema>;
 
 /** The JSON Schema of plan files, for editors. */
 export function planJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(PlanFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return z.toJSONSchema(PlanFileSchema, { io: 'input', target: 'draft-2020-12' });
 }

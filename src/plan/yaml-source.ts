@@ -87,7 +87,7 @@ function findNode(doc: Document, root: Node | null, path: YamlPath): Ranged {
     }
     if (next === undefined || next === null || typeof next !== 'object') break;
     node = next;
-    found = next as Ranged;
+    found = next;
   }
   return found;
 }

@@ -8,6 +8,7 @@
  * task; `fail-fast` aborts running tasks and cancels everything not yet started. An abort of
  * `signal` (Ctrl-C) stops the same way with reason `interrupted`.
  */
+import { unreachable } from '../core/index.js';
 import type { CancelReason, TaskOutcome } from '../core/index.js';
 import { remainingPathWeights } from './critical-path.js';
 import { ReadyQueue } from './ready-queue.js';
@@ -71,6 +72,8 @@ class Schedule {
   #mergeRunning = false;
   #stopReason: CancelReason | undefined;
   #finish: () => void = () => {};
+  /** A bug in the bookkeeping: the whole schedule rejects rather than hanging. */
+  #crash: (error: unknown) => void = () => {};
 
   constructor(options: ScheduleOptions) {
     this.#options = options;
@@ -85,8 +88,9 @@ class Schedule {
   }
 
   run(): Promise<Map<string, SettledTask>> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.#finish = () => resolve(this.#settled);
+      this.#crash = reject;
       const signal = this.#options.signal;
       const onAbort = () => this.#stop('interrupted');
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -137,7 +141,8 @@ class Schedule {
         this.#runningAgents--;
         this.#running.delete(task.id);
         this.#afterAttempt(task, attempt, result);
-      });
+      })
+      .catch((error: unknown) => this.#crash(error));
   }
 
   #startMerge(task: MergeTaskNode): void {
@@ -151,7 +156,8 @@ class Schedule {
         this.#mergeRunning = false;
         this.#running.delete(task.id);
         this.#afterAttempt(task, 1, result);
-      });
+      })
+      .catch((error: unknown) => this.#crash(error));
   }
 
   #afterAttempt(task: TaskNode, attempt: number, result: TaskAttempt): void {
@@ -203,7 +209,7 @@ class Schedule {
         this.#skipDescendants(task.id);
         return;
       default:
-        return unreachableStatus(status);
+        return unreachable(status);
     }
   }
 
@@ -248,6 +254,3 @@ function crashed(error: unknown): TaskAttempt {
   return { outcome: { status: 'failed', reason: 'executor-failed', message } };
 }
 
-function unreachableStatus(status: never): never {
-  throw new Error(`unhandled task status ${String(status)}`);
-}
