@@ -1,3 +1,6 @@
+import { unreachable } from '../core/index.js';
+import type { RunStatus } from '../core/index.js';
+
 /** Exit codes, as documented in the README. */
 export const EXIT_OK = 0;
 export const EXIT_TASK_FAILED = 1;
@@ -5,7 +8,6 @@ export const EXIT_BAD_INPUT = 2;
 export const EXIT_CONFLICT = 3;
 export const EXIT_INTERRUPTED = 130;
 
-import type { RunStatus } from '../core/index.js';
 
 export function exitCodeFor(status: RunStatus): number {
   switch (status) {
@@ -18,6 +20,6 @@ export function exitCodeFor(status: RunStatus): number {
     case 'interrupted':
       return EXIT_INTERRUPTED;
     default:
-      return EXIT_TASK_FAILED;
+      return unreachable(status);
   }
 }

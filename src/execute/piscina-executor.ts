@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { killTree } from '../agents/index.js';
+import { unreachable } from '../core/index.js';
 import { ConcurrencyProbe } from './concurrency-probe.js';
 import type {
   AgentTaskHooks,
@@ -65,7 +66,7 @@ export class PiscinaExecutor implements Executor {
           hooks.onOutput?.(message.stream, message.line);
           return;
         default:
-          return;
+          unreachable(message);
       }
     });
     const onAbort = () => {

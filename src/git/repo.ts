@@ -10,6 +10,8 @@ import { GitError, RepoError } from '../core/index.js';
 /** Used only when the repository has no identity configured, so that commits never fail for it. */
 const FALLBACK_IDENTITY = ['user.name=subplan', 'user.email=subplan@localhost'] as const;
 
+const NO_AUTO_GC = ['gc.auto=0', 'maintenance.auto=false'] as const;
+
 export interface Repo {
   /** Absolute path of the working tree root. */
   readonly root: string;
@@ -33,7 +35,9 @@ export async function openRepo(dir: string): Promise<Repo> {
     throw new RepoError(`${dir} is not inside a git repository`, { repoDir: dir, cause: error });
   }
   const hasIdentity = await execa('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd: root, reject: false });
-  const config = hasIdentity.exitCode === 0 ? [] : [...FALLBACK_IDENTITY];
+  // No automatic gc in the middle of a run: it would compete with agents for the disk and the
+  // object store while dozens of worktrees commit at once.
+  const config = [...NO_AUTO_GC, ...(hasIdentity.exitCode === 0 ? [] : FALLBACK_IDENTITY)];
   return createRepo({ root, commonDir, config });
 }
 

@@ -51,6 +51,7 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return `expected ${key} to be an integer ≤ ${max}, got ${showValue(input)}`;
     }
     case 'invalid_value':
+      if (input === undefined) return `missing required key ${key}`;
       return `expected ${key} to be ${issue.values.map((v) => `\`${String(v)}\``).join(' or ')}, got ${showValue(input)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
@@ -71,7 +72,9 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
   let best: { key: string; distance: number } | undefined;
   for (const key of known) {
-    const distance = editDistance(unknown, key);
+    // A shortened or extended key (`depends` for `depends_on`) counts as one edit away.
+    const related = key.startsWith(unknown) || unknown.startsWith(key);
+    const distance = related ? 1 : editDistance(unknown, key);
     if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key, distance };
   }
   return best?.key;

@@ -2,7 +2,7 @@
  * One whole line per event, prefixed with the task (`[api]`, `[api.2]`), for logs, pipes and CI.
  * Each line is written with a single call, so lines never interleave mid-line.
  */
-import { formatDuration } from '../core/index.js';
+import { formatDuration, unreachable } from '../core/index.js';
 import type { RunEvent, TaskOutcome } from '../core/index.js';
 import type { RunSummary } from '../run/index.js';
 import type { Reporter, TextSink } from './reporter.js';
@@ -46,7 +46,7 @@ export function describeEvent(event: RunEvent): string | undefined {
     case 'run-finished':
       return `subplan: run ${event.run_id} ${event.status}${event.result_branch ? `; result on ${event.result_branch}` : ''}`;
     default:
-      return undefined;
+      return unreachable(event);
   }
 }
 
@@ -63,6 +63,6 @@ function describeFinish(outcome: TaskOutcome): string {
     case 'skipped':
       return `skipped: ${outcome.dependency} did not succeed`;
     default:
-      return 'finished';
+      return unreachable(outcome);
   }
 }

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRunId, isoTime, systemClock } from '../core/index.js';
+import { createRunId, isoTime, systemClock, unreachable } from '../core/index.js';
 import type { Clock, EventSink, RunEvent, RunEventInput, RunStatus, TaskOutcome } from '../core/index.js';
 import { agentArgvTemplate } from '../agents/index.js';
 import { listCommitFiles, matchScope } from '../decompose/index.js';
@@ -16,6 +16,7 @@ import {
   excludeStateDir,
   mergeCommits,
   openRepo,
+  pruneWorktrees,
   removeWorktree,
   resolveCommit,
   resultBranch,
@@ -66,6 +67,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
   const runId = createRunId(startedAt);
   const paths = runPaths(repo.root, runId);
   await excludeStateDir(repo);
+  await pruneWorktrees(repo);
   const maxParallel = options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
   const history = await readDurationHistory(paths.stateDir, options.plan.name);
   const graph = buildTaskGraph(options.plan, phaseWeights(options.plan, history));
@@ -139,6 +141,7 @@ class PlanRun {
       onSettled: (task, settled) => this.#onSettled(task, settled),
     });
     await Promise.all(this.#cleanups);
+    await pruneWorktrees(this.#context.repo);
     return this.#finish(startedAt);
   }
 
@@ -354,7 +357,7 @@ export function describeOutcome(outcome: TaskOutcome): string | null {
     case 'skipped':
       return `skipped because ${outcome.dependency} did not succeed`;
     default:
-      return null;
+      return unreachable(outcome);
   }
 }
 

@@ -29,7 +29,7 @@ export async function createBarrier(options: { target: number; total: number; de
   let released = 0;
   let peakHeld = 0;
   let timedOut = false;
-  const deadlineMs = options.deadlineMs ?? 60_000;
+  const deadlineMs = options.deadlineMs ?? 30_000;
   let deadline: NodeJS.Timeout | undefined;
   const releaseAll = () => {
     for (const socket of held.splice(0)) {

@@ -33,3 +33,36 @@ describe('run with a barrier', () => {
     expect(files).toEqual(phases.map((id) => `out/${id}.txt`));
   });
 });
+
+describe('a run and the repository around it', () => {
+  it("never touches the user's checkout, removes merged worktrees and records durations for the next plan", async () => {
+    await using repo = await createTempRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n' });
+    await writeFile(join(repo.dir, 'src', 'a.ts'), 'export const a = 100; // uncommitted\n');
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      ['version: 1', 'agent: { preset: demo }', 'phases:', '  - { id: one, prompt: "First", files: ["src/a.ts"] }', '  - { id: two, prompt: "Second", files: ["src/b.ts"], depends_on: [one] }'].join('\n'),
+    );
+    const before = await repo.git('status', '--porcelain');
+    const result = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(result.summary?.tasks.filter((t) => t.reason !== null).map((t) => `${t.id}: ${t.reason}`)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(await repo.git('status', '--porcelain')).toBe(before);
+    expect(await repo.git('branch', '--show-current')).toBe('main');
+    expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/a.ts`)).toBe('export const a = 1;\n// one: First');
+    expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/b.ts`)).toBe('export const b = 2;\n// two: Second');
+    expect(await repo.git('worktree', 'list', '--porcelain')).not.toContain('.subplan/worktrees');
+
+    const preview = await runSubplan(['plan', 'plan.yaml', '--json'], { cwd: repo.dir });
+    const plan = JSON.parse(preview.stdout) as { tasks: { id: string; weight_source: string }[] };
+    expect(plan.tasks.filter((t) => t.id === 'one' || t.id === 'two').map((t) => t.weight_source)).toEqual(['history', 'history']);
+  });
+
+  it('rejects a base that does not resolve with exit 2 and writes nothing', async () => {
+    await using repo = await createTempRepo();
+    await writeFile(join(repo.dir, 'plan.yaml'), ['version: 1', 'base: no-such-branch', 'agent: { preset: demo }', 'phases:', '  - { id: a, prompt: x }'].join('\n'));
+    const result = await runSubplan(['run', 'plan.yaml'], { cwd: repo.dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('`no-such-branch` does not name a commit');
+    expect(await repo.git('branch', '--list', 'subplan/*')).toBe('');
+  });
+});

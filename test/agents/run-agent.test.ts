@@ -1,0 +1,73 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAgent } from '../../src/agents/index.js';
+import { isRunning, readPids, waitForExit } from '../helpers/processes.js';
+import { fixtureAgent } from '../helpers/temp-repo.js';
+
+const node = process.execPath;
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'subplan-agent-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const base = () => ({ cwd: dir, env: { PATH: process.env['PATH'] ?? '' }, logFile: join(dir, 'logs', 'task.log') });
+
+describe('runAgent', () => {
+  it('reports a non-zero exit with the last output and logs everything', async () => {
+    const exit = await runAgent({ ...base(), argv: [node, fixtureAgent('exit-nonzero.mjs'), '7'] });
+    expect(exit).toMatchObject({ status: 'exited', exitCode: 7, tail: ['about to fail'] });
+    expect(await readFile(join(dir, 'logs', 'task.log'), 'utf8')).toBe('about to fail\n');
+  });
+
+  it('passes argv elements through untouched: no shell ever sees them', async () => {
+    const tricky = '$(touch pwned) `touch pwned2`; touch pwned3 && echo "q" \'x\' | cat > pwned4\nline two';
+    const lines: string[] = [];
+    const exit = await runAgent({
+      ...base(),
+      argv: [node, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', tricky, '*'],
+      onLine: (_stream, line) => lines.push(line),
+    });
+    expect(exit.status).toBe('exited');
+    expect(JSON.parse(lines.join('\n'))).toEqual([tricky, '*']);
+    await expect(readFile(join(dir, 'pwned'))).rejects.toThrow();
+  });
+
+  it('kills the whole process tree on timeout', async () => {
+    const pidFile = join(dir, 'pids');
+    const exit = await runAgent({ ...base(), argv: [node, fixtureAgent('spawn-grandchild.mjs'), pidFile], timeoutMs: 500, killGraceMs: 500 });
+    expect(exit.status).toBe('timed-out');
+    const [child, grandchild] = await readPids(pidFile, 2);
+    expect(await waitForExit(child ?? 0)).toBe(true);
+    expect(await waitForExit(grandchild ?? 0)).toBe(true);
+  });
+
+  it('kills what an agent left running after it exited', async () => {
+    const pidFile = join(dir, 'pids');
+    const exit = await runAgent({ ...base(), argv: [node, fixtureAgent('spawn-grandchild.mjs'), pidFile, 'exit'] });
+    expect(exit).toMatchObject({ status: 'exited', exitCode: 0 });
+    const [, grandchild] = await readPids(pidFile, 2);
+    expect(await waitForExit(grandchild ?? 0)).toBe(true);
+  });
+
+  it('sends SIGKILL to an agent that ignores SIGTERM after the grace period', async () => {
+    const pidFile = join(dir, 'pid');
+    const controller = new AbortController();
+    const running = runAgent({ ...base(), argv: [node, fixtureAgent('ignore-sigterm.mjs'), pidFile], signal: controller.signal, killGraceMs: 300 });
+    const [pid] = await readPids(pidFile);
+    expect(isRunning(pid ?? 0)).toBe(true);
+    controller.abort('fail-fast');
+    expect((await running).status).toBe('cancelled');
+    expect(await waitForExit(pid ?? 0)).toBe(true);
+  });
+
+  it('reports a command that does not exist as a spawn failure', async () => {
+    const exit = await runAgent({ ...base(), argv: ['/nonexistent/agent-binary', '--x'] });
+    expect(exit.status).toBe('spawn-failed');
+  });
+});

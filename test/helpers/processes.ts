@@ -1,0 +1,44 @@
+/** Process checks for orphan tests: poll, never sleep a fixed time and hope. */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Waits until `pid` is gone or `timeoutMs` passes; returns whether it is gone. */
+export async function waitForExit(pid: number, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isRunning(pid) || isZombie(pid)) return true;
+    await sleep(20);
+  }
+  return !isRunning(pid);
+}
+
+/** A zombie has exited; only its parent's bookkeeping remains. */
+function isZombie(pid: number): boolean {
+  try {
+    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Reads pids written one per line by a fixture agent, waiting for the file to appear. */
+export async function readPids(file: string, count = 1, timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const pids = text.split('\n').filter((l) => l.trim() !== '').map(Number);
+    if (pids.length >= count) return pids;
+    await sleep(20);
+  }
+  throw new Error(`no ${count} pid(s) in ${file} after ${timeoutMs} ms`);
+}
