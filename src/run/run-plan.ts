@@ -110,6 +110,7 @@ class PlanRun {
 
   async execute(startedAt: number): Promise<RunSummary> {
     const { plan, graph, maxParallel } = this.#context;
+    const dirty = await hasUncommittedChanges(this.#context.repo);
     this.#emit({
       type: 'run-started',
       plan: plan.name,
@@ -119,6 +120,12 @@ class PlanRun {
       max_parallel: maxParallel,
       task_count: graph.size,
     });
+    if (dirty) {
+      this.#emit({
+        type: 'warning',
+        message: `your checkout has uncommitted changes; the run starts from ${plan.base} (${this.#context.baseCommit.slice(0, 10)}) and neither uses nor touches them`,
+      });
+    }
     await runSchedule({
       graph,
       maxParallel,
@@ -359,6 +366,11 @@ export function describeOutcome(outcome: TaskOutcome): string | null {
     default:
       return unreachable(outcome);
   }
+}
+
+async function hasUncommittedChanges(repo: Repo): Promise<boolean> {
+  const status = await repo.git(['status', '--porcelain', '--untracked-files=no']);
+  return status.trim() !== '';
 }
 
 function firstLine(text: string): string {

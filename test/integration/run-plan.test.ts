@@ -47,6 +47,7 @@ describe('a run and the repository around it', () => {
     expect(result.summary?.tasks.filter((t) => t.reason !== null).map((t) => `${t.id}: ${t.reason}`)).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(await repo.git('status', '--porcelain')).toBe(before);
+    expect(result.events.find((e) => e.type === 'warning')).toMatchObject({ message: expect.stringContaining('uncommitted changes') as unknown });
     expect(await repo.git('branch', '--show-current')).toBe('main');
     expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/a.ts`)).toBe('export const a = 1;\n// one: First');
     expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/b.ts`)).toBe('export const b = 2;\n// two: Second');
