@@ -1,6 +1,5 @@
 /**
- * Worktrees under `.subplan/worktrees/<run>/`, one per running task. simple-git has no worktree
- * API, so these are raw commands.
+ * Worktrees under `.subplan/worktrees/<run>/`, one per running task.
  *
  * git does not make worktree changes safe against each other: `worktree add` reads every other
  * worktree's registration and fails on one that is half written ("failed to read

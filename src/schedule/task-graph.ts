@@ -30,12 +30,14 @@ export type TaskNode = AgentTaskNode | MergeTaskNode;
 export class TaskGraph {
   readonly #tasks = new Map<string, TaskNode>();
   readonly #order: string[] = [];
+  readonly #index = new Map<string, number>();
   readonly #successors = new Map<string, string[]>();
 
   constructor(tasks: readonly TaskNode[]) {
     for (const task of tasks) {
       if (this.#tasks.has(task.id)) throw new Error(`duplicate task id ${task.id}`);
       this.#tasks.set(task.id, task);
+      this.#index.set(task.id, this.#order.length);
       this.#order.push(task.id);
       this.#successors.set(task.id, []);
     }
@@ -65,7 +67,7 @@ export class TaskGraph {
 
   /** Index in declaration order, for deterministic tie-breaks. */
   indexOf(id: string): number {
-    return this.#order.indexOf(id);
+    return this.#index.get(id) ?? -1;
   }
 
   dependencies(id: string): readonly string[] {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +8,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = new URL('../../', import.meta.url).pathname;
 
 beforeAll(async () => {
-  // `npm test` builds first; a lone `vitest run` may not have.
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) await execa('npm', ['run', 'build'], { cwd: root });
+  // `npm test` builds first; a lone `vitest run` may not have, or may have an older build.
+  const built = join(root, 'dist', 'cli', 'main.js');
+  if (!existsSync(built) || newestSource(join(root, 'src')) > statSync(built).mtimeMs) {
+    await execa('npm', ['run', 'build'], { cwd: root });
+  }
 }, 120_000);
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
 
 describe('the installed package', () => {
   it('runs as `npx subplan` from a project that installs it', async () => {
