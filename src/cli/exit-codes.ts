@@ -8,7 +8,6 @@ export const EXIT_BAD_INPUT = 2;
 export const EXIT_CONFLICT = 3;
 export const EXIT_INTERRUPTED = 130;
 
-
 export function exitCodeFor(status: RunStatus): number {
   switch (status) {
     case 'succeeded':

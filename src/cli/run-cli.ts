@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { PlanError, SubplanError, formatDiagnostic } from '../core/index.js';
+import { registerDecompose } from './commands/decompose.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -31,6 +32,7 @@ export async function runCli(io: CliIo): Promise<number> {
     });
   registerRun(program, io, setExit);
   registerPlan(program, io, setExit);
+  registerDecompose(program, io, setExit);
   registerValidate(program, io, setExit);
   registerSchema(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
@@ -51,9 +53,17 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stderr.write(`subplan: ${error.message}\n`);
       return error.exitCode;
     }
-    const debug = io.argv.includes('--debug') || (io.env['DEBUG'] ?? '').split(',').includes('subplan');
-    const detail = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
-    io.stderr.write(`subplan: internal error: ${detail}\n${debug ? '' : '(run with --debug for the stack trace, and please report it)\n'}`);
+    const debug =
+      io.argv.includes('--debug') || (io.env['DEBUG'] ?? '').split(',').includes('subplan');
+    const detail =
+      error instanceof Error
+        ? debug
+          ? (error.stack ?? error.message)
+          : error.message
+        : String(error);
+    io.stderr.write(
+      `subplan: internal error: ${detail}\n${debug ? '' : '(run with --debug for the stack trace, and please report it)\n'}`,
+    );
     return EXIT_TASK_FAILED;
   }
 }

@@ -24,7 +24,8 @@ export type SubplanErrorCode =
   | 'repo-invalid'
   | 'git-failed'
   | 'run-not-found'
-  | 'run-locked';
+  | 'run-locked'
+  | 'scope-empty';
 
 export abstract class SubplanError extends Error {
   abstract readonly code: SubplanErrorCode;
@@ -84,5 +85,20 @@ export class RunNotFoundError extends SubplanError {
   constructor(runId: string, detail = '') {
     super(`no run matches \`${runId}\`${detail}`);
     this.runId = runId;
+  }
+}
+
+/** A phase that must be decomposed has no files in its scope at the run's base. */
+export class EmptyScopeError extends SubplanError {
+  readonly code = 'scope-empty';
+  readonly exitCode = 2;
+  readonly phase: string;
+  readonly globs: readonly string[];
+  constructor(options: { phase: string; globs: readonly string[]; base: string }) {
+    super(
+      `phase \`${options.phase}\` is decomposed, but its files (${options.globs.join(', ') || 'all files'}) match no file at ${options.base}`,
+    );
+    this.phase = options.phase;
+    this.globs = options.globs;
   }
 }

@@ -6,6 +6,7 @@ export {
   RepoError,
   GitError,
   RunNotFoundError,
+  EmptyScopeError,
   formatDiagnostic,
 } from './errors.js';
 export type { Diagnostic, SubplanErrorCode } from './errors.js';

@@ -1,1 +1,13 @@
 export { listCommitFiles, matchScope } from './discover-files.js';
+export { estimateTokens } from './scope-file.js';
+export type { ScopeFile } from './scope-file.js';
+export { decomposeFiles, packGroups, chunkFiles, DEFAULT_LIMITS } from './decompose.js';
+export type { DecomposeLimits } from './decompose.js';
+export { isLeaf, leavesOf, nodesOf, treeHeight } from './subplan-tree.js';
+export type { SubplanNode, LeafGuard } from './subplan-tree.js';
+export { directoryStrategy, commonDirectory } from './strategies/directory.js';
+export type { Strategy, StrategyName } from './strategies/strategy.js';
+export { decomposeScope } from './decompose-scope.js';
+export { strategiesFor } from './strategies/choose-strategies.js';
+export { subplanTreeJson, formatSubplanTree } from './tree-json.js';
+export type { SubplanNodeJson } from './tree-json.js';

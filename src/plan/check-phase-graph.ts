@@ -11,12 +11,17 @@ export interface PhaseGraphProblem {
   readonly message: string;
 }
 
-export function checkPhaseGraph(phases: readonly Pick<PhaseFile, 'id' | 'depends_on'>[]): PhaseGraphProblem[] {
+export function checkPhaseGraph(
+  phases: readonly Pick<PhaseFile, 'id' | 'depends_on'>[],
+): PhaseGraphProblem[] {
   const problems: PhaseGraphProblem[] = [];
   const firstIndex = new Map<string, number>();
   phases.forEach((phase, index) => {
     if (phase.id === 'result') {
-      problems.push({ path: ['phases', index, 'id'], message: 'phase id `result` is reserved for the run\'s result branch' });
+      problems.push({
+        path: ['phases', index, 'id'],
+        message: "phase id `result` is reserved for the run's result branch",
+      });
     }
     const earlier = firstIndex.get(phase.id);
     if (earlier === undefined) firstIndex.set(phase.id, index);
@@ -70,7 +75,9 @@ function orderCycle(members: string[], graph: Graph, firstIndex: Map<string, num
   const ordered = [start];
   let current = start;
   while (ordered.length < members.length) {
-    const successors = (graph.successors(current) ?? []).filter((s) => inCycle.has(s) && !ordered.includes(s));
+    const successors = (graph.successors(current) ?? []).filter(
+      (s) => inCycle.has(s) && !ordered.includes(s),
+    );
     const next = successors.sort()[0];
     if (next === undefined) break;
     ordered.push(next);

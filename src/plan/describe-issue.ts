@@ -40,7 +40,8 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return `expected ${key} to be ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${showValue(input)}`;
     case 'too_small': {
       const min = String(issue.minimum);
-      if (issue.origin === 'array') return `expected ${key} to have at least ${min} item${min === '1' ? '' : 's'}`;
+      if (issue.origin === 'array')
+        return `expected ${key} to have at least ${min} item${min === '1' ? '' : 's'}`;
       if (issue.origin === 'string') return `expected ${key} to be a non-empty string`;
       return `expected ${key} to be an integer ≥ ${min}, got ${showValue(input)}`;
     }
@@ -87,7 +88,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const current = row[j] ?? 0;
-      row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        current + 1,
+        (row[j - 1] ?? 0) + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       previous = current;
     }
   }

@@ -1,6 +1,14 @@
 export { loadPlan, readPlan, parsePlanBytes, MAX_PLAN_BYTES } from './load-plan.js';
 export type { PlanParseResult, LoadPlanOptions } from './load-plan.js';
-export { planJsonSchema, PlanFileSchema, AGENT_PRESETS } from './schema.js';
+export { planJsonSchema, PlanFileSchema, AGENT_PRESETS, DECOMPOSE_STRATEGIES } from './schema.js';
 export type { PlanFile } from './schema.js';
 export { defaultMaxParallel } from './plan-types.js';
-export type { Plan, PhaseDefinition, AgentDefinition, AgentProgram, FailurePolicy } from './plan-types.js';
+export type {
+  Plan,
+  PhaseDefinition,
+  AgentDefinition,
+  AgentProgram,
+  FailurePolicy,
+  DecomposeSettings,
+  DecomposeStrategyName,
+} from './plan-types.js';

@@ -3,15 +3,16 @@
  * Every problem is collected and reported with its position; nothing stops at the first.
  */
 import { readFile, stat } from 'node:fs/promises';
+import type { z } from 'zod';
 import { basename, extname, resolve } from 'node:path';
 import { PlanError, parseDuration } from '../core/index.js';
 import type { Diagnostic } from '../core/index.js';
 import { checkPhaseGraph } from './check-phase-graph.js';
 import { describeIssue, suggestKey } from './describe-issue.js';
 import { checkGlob } from './check-glob.js';
-import { AgentSchema, PhaseSchema, PlanFileSchema } from './schema.js';
-import type { AgentFile, PhaseFile, PlanFile } from './schema.js';
-import type { AgentDefinition, Plan } from './plan-types.js';
+import { AgentSchema, DecomposeSchema, PhaseSchema, PlanFileSchema } from './schema.js';
+import type { AgentFile, DecomposeFile, PhaseFile, PlanFile } from './schema.js';
+import type { AgentDefinition, DecomposeSettings, Plan } from './plan-types.js';
 import { parseYamlSource } from './yaml-source.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -35,30 +36,47 @@ export async function loadPlan(path: string, options: LoadPlanOptions = {}): Pro
 }
 
 /** Like `loadPlan`, returning the diagnostics as a value. */
-export async function readPlan(path: string, options: LoadPlanOptions = {}): Promise<PlanParseResult> {
+export async function readPlan(
+  path: string,
+  options: LoadPlanOptions = {},
+): Promise<PlanParseResult> {
   const display = options.displayPath ?? path;
   let bytes: Buffer;
   try {
     const info = await stat(path);
     if (!info.isFile()) return fail(display, 'not a regular file');
     if (info.size > MAX_PLAN_BYTES)
-      return fail(display, `plan file is ${info.size} bytes; plans are limited to ${MAX_PLAN_BYTES} bytes`);
+      return fail(
+        display,
+        `plan file is ${info.size} bytes; plans are limited to ${MAX_PLAN_BYTES} bytes`,
+      );
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return fail(display, code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'unknown error'})`);
+    return fail(
+      display,
+      code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'unknown error'})`,
+    );
   }
   return parsePlanBytes(bytes, { file: resolve(path), displayPath: display });
 }
 
 /** Validates plan bytes already in memory. `file` anchors relative paths; `displayPath` names it. */
-export function parsePlanBytes(bytes: Uint8Array, where: { file: string; displayPath: string }): PlanParseResult {
+export function parsePlanBytes(
+  bytes: Uint8Array,
+  where: { file: string; displayPath: string },
+): PlanParseResult {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    return { ok: false, diagnostics: [{ file: where.displayPath, ...bad, message: 'the file is not valid UTF-8 text' }] };
+    return {
+      ok: false,
+      diagnostics: [
+        { file: where.displayPath, ...bad, message: 'the file is not valid UTF-8 text' },
+      ],
+    };
   }
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   if (text.trim() === '') return fail(where.displayPath, 'the plan file is empty');
@@ -78,7 +96,7 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
   }
   const checked = PlanFileSchema.safeParse(source.value);
   if (!checked.success) {
-    for (const issue of checked.error.issues) {
+    for (const issue of checked.error.issues.flatMap((i) => explainUnion(i, source.value))) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const hint = suggestKey(key, knownKeysAt(issue.path));
@@ -93,7 +111,8 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
       }
     }
     // Whole-plan checks still run on whatever phases are well-formed, so one pass shows all.
-    for (const problem of checkPhaseGraph(wellFormedPhases(source.value))) at(problem.path, problem.message);
+    for (const problem of checkPhaseGraph(wellFormedPhases(source.value)))
+      at(problem.path, problem.message);
     return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
   }
   const planFile = checked.data;
@@ -105,20 +124,95 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
     });
     const agent = phase.agent ?? planFile.agent;
     if (!agent) {
-      at(['phases', index], `phase \`${phase.id}\` has no agent: set \`agent\` on the phase or at the top of the plan`);
+      at(
+        ['phases', index],
+        `phase \`${phase.id}\` has no agent: set \`agent\` on the phase or at the top of the plan`,
+      );
     }
   });
+  checkDecomposeLimits(planFile.decompose, planFile.decompose, ['decompose'], at);
+  planFile.phases.forEach((phase, index) => {
+    if (typeof phase.decompose === 'object')
+      checkDecomposeLimits(
+        { ...planFile.decompose, ...phase.decompose },
+        phase.decompose,
+        ['phases', index, 'decompose'],
+        at,
+      );
+  });
   checkAgentChoice(planFile.agent, ['agent'], at);
-  planFile.phases.forEach((phase, index) => checkAgentChoice(phase.agent, ['phases', index, 'agent'], at));
+  planFile.phases.forEach((phase, index) =>
+    checkAgentChoice(phase.agent, ['phases', index, 'agent'], at),
+  );
   if (diagnostics.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
   return { ok: true, plan: normalizePlan(planFile, file) };
 }
 
-function checkAgentChoice(agent: AgentFile | undefined, path: YamlPath, at: (p: YamlPath, m: string) => void) {
+/**
+ * A union (`decompose: true | {...}`) fails as a whole; say what is wrong inside the branch the
+ * user meant: the mapping's own problems for a mapping, else the list of accepted forms.
+ */
+function explainUnion(issue: z.core.$ZodIssue, root: unknown): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const input = valueAt(root, issue.path);
+  const isMapping = input !== null && typeof input === 'object' && !Array.isArray(input);
+  const branch = issue.errors.find((errors) =>
+    errors.some((e) => e.path.length > 0 || e.code !== 'invalid_type'),
+  );
+  if (isMapping && branch) {
+    return branch.flatMap((nested) =>
+      explainUnion({ ...nested, path: [...issue.path, ...nested.path] }, root),
+    );
+  }
+  const expected = issue.errors
+    .map((errors) => errors[0])
+    .filter((e) => e?.code === 'invalid_type')
+    .map((e) => (e?.code === 'invalid_type' ? e.expected : ''));
+  const names = expected.map((name) =>
+    name === 'boolean' ? '`true` or `false`' : name === 'object' ? 'a mapping' : name,
+  );
+  return [
+    { ...issue, code: 'custom', message: `expected ${names.join(' or ')}` },
+  ];
+}
+
+/** `own` is the block at `path`: the message points at the limit that block itself sets. */
+function checkDecomposeLimits(
+  settings: DecomposeFile | undefined,
+  own: DecomposeFile | undefined,
+  path: YamlPath,
+  at: (p: YamlPath, m: string) => void,
+) {
+  if (!settings) return;
+  const min = settings.min_files_per_subplan ?? 3;
+  const max = settings.max_files_per_subplan ?? 25;
+  if (min > max) {
+    at(
+      [
+        ...path,
+        own?.min_files_per_subplan === undefined
+          ? 'max_files_per_subplan'
+          : 'min_files_per_subplan',
+      ],
+      `\`min_files_per_subplan\` (${min}) is larger than \`max_files_per_subplan\` (${max})`,
+    );
+  }
+}
+
+function checkAgentChoice(
+  agent: AgentFile | undefined,
+  path: YamlPath,
+  at: (p: YamlPath, m: string) => void,
+) {
   if (!agent) return;
   const count = (agent.preset ? 1 : 0) + (agent.command ? 1 : 0);
   if (count !== 1 && !(count === 0 && path[0] === 'phases')) {
-    at(path, count === 0 ? 'an agent needs one of `preset` or `command`' : 'an agent takes `preset` or `command`, not both');
+    at(
+      path,
+      count === 0
+        ? 'an agent needs one of `preset` or `command`'
+        : 'an agent takes `preset` or `command`, not both',
+    );
   }
 }
 
@@ -133,6 +227,7 @@ function normalizePlan(planFile: PlanFile, file: string): Plan {
     onFailure: planFile.on_failure ?? 'continue',
     phases: planFile.phases.map((phase) => {
       const estimateMs = phase.estimate === undefined ? undefined : parseDuration(phase.estimate);
+      const decompose = decomposeSettings(planFile.decompose, phase.decompose);
       return {
         id: phase.id,
         prompt: phase.prompt,
@@ -140,8 +235,26 @@ function normalizePlan(planFile: PlanFile, file: string): Plan {
         files: phase.files ?? [],
         ...(estimateMs !== undefined && { estimateMs }),
         agent: mergeAgents(defaults, phase.agent),
+        ...(decompose && { decompose }),
       };
     }),
+  };
+}
+
+/** The phase's decomposition settings: plan defaults, then the phase's own overrides. */
+function decomposeSettings(
+  defaults: DecomposeFile | undefined,
+  own: PhaseFile['decompose'],
+): DecomposeSettings | undefined {
+  if (own === undefined || own === false) return undefined;
+  const merged = { ...defaults, ...(own === true ? {} : own) };
+  return {
+    maxFiles: merged.max_files_per_subplan ?? 25,
+    minFiles: merged.min_files_per_subplan ?? 3,
+    maxTokens: merged.max_tokens_per_subplan ?? 60_000,
+    maxDepth: merged.max_depth ?? 5,
+    maxChildren: merged.max_children ?? 8,
+    strategy: merged.strategy ?? 'auto',
   };
 }
 
@@ -153,7 +266,11 @@ function mergeAgents(defaults: AgentFile | undefined, own: AgentFile | undefined
   const program: AgentDefinition['program'] = programSource?.command
     ? { kind: 'command', argv: programSource.command }
     : { kind: 'preset', preset: programSource?.preset ?? 'demo' };
-  return { program, retries: own?.retries ?? defaults?.retries ?? 0, ...(timeoutMs !== undefined && { timeoutMs }) };
+  return {
+    program,
+    retries: own?.retries ?? defaults?.retries ?? 0,
+    ...(timeoutMs !== undefined && { timeoutMs }),
+  };
 }
 
 /** Phases whose id and depends_on have the right shape; others keep their index as a gap. */
@@ -162,7 +279,9 @@ function wellFormedPhases(value: object): Pick<PhaseFile, 'id' | 'depends_on'>[]
   if (!Array.isArray(phases)) return [];
   return phases.map((phase: unknown, index) => {
     const { id, depends_on } = (phase ?? {}) as { id?: unknown; depends_on?: unknown };
-    const deps = Array.isArray(depends_on) ? depends_on.filter((d): d is string => typeof d === 'string') : [];
+    const deps = Array.isArray(depends_on)
+      ? depends_on.filter((d): d is string => typeof d === 'string')
+      : [];
     return { id: typeof id === 'string' ? id : `\u0000${index}`, depends_on: deps };
   });
 }
@@ -171,6 +290,7 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   const last = path.at(-1);
   if (path.length === 0) return Object.keys(PlanFileSchema.shape);
   if (last === 'agent') return Object.keys(AgentSchema.shape);
+  if (last === 'decompose') return Object.keys(DecomposeSchema.shape);
   if (path[0] === 'phases' && path.length === 2) return Object.keys(PhaseSchema.shape);
   return [];
 }

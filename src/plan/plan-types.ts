@@ -12,6 +12,24 @@ export interface AgentDefinition {
   readonly retries: number;
 }
 
+export type DecomposeStrategyName = 'auto' | 'directory';
+
+/** How a decomposing phase is cut (plan defaults with the phase's overrides applied). */
+export interface DecomposeSettings {
+  /** @default 25 */
+  readonly maxFiles: number;
+  /** @default 3 */
+  readonly minFiles: number;
+  /** @default 60000 */
+  readonly maxTokens: number;
+  /** @default 5 */
+  readonly maxDepth: number;
+  /** @default 8 */
+  readonly maxChildren: number;
+  /** @default 'auto' */
+  readonly strategy: DecomposeStrategyName;
+}
+
 export interface PhaseDefinition {
   readonly id: string;
   readonly prompt: string;
@@ -21,6 +39,8 @@ export interface PhaseDefinition {
   readonly files: readonly string[];
   readonly estimateMs?: number;
   readonly agent: AgentDefinition;
+  /** Present when the phase is cut into subplans. */
+  readonly decompose?: DecomposeSettings;
 }
 
 export type FailurePolicy = 'continue' | 'fail-fast';

@@ -31,7 +31,12 @@ export type YamlParseResult =
 
 export function parseYamlSource(text: string, file: string): YamlParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+  });
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
@@ -48,7 +53,10 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
   } catch (error) {
     // yaml throws a ReferenceError for alias bombs and unresolvable aliases.
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, diagnostics: [{ file, line: 1, col: 1, message: `invalid YAML: ${message}` }] };
+    return {
+      ok: false,
+      diagnostics: [{ file, line: 1, col: 1, message: `invalid YAML: ${message}` }],
+    };
   }
   const root = doc.contents;
   return {
@@ -60,7 +68,9 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
       positionOfKey: (path, key) => {
         const map = findNode(doc, root, path);
         if (isMap(map)) {
-          const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+          const pair = map.items.find(
+            (item) => isScalar(item.key) && String(item.key.value) === key,
+          );
           const keyNode = pair?.key;
           if (keyNode && isScalar(keyNode) && keyNode.range) return pos(keyNode.range[0]);
         }
@@ -81,7 +91,9 @@ function findNode(doc: Document, root: Node | null, path: YamlPath): Ranged {
     if (isAlias(node)) node = node.resolve(doc);
     let next: unknown;
     if (isMap(node)) {
-      next = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))?.value;
+      next = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      )?.value;
     } else if (isSeq(node) && typeof segment === 'number') {
       next = node.items[segment];
     }

@@ -11,14 +11,17 @@ export function measuredBounds(
 ): { criticalPathMs: number; workMs: number; lowerBoundMs: number } {
   const duration = (id: string): number => {
     const s = settled.get(id);
-    return s?.startedAt !== undefined && s.finishedAt !== undefined ? s.finishedAt - s.startedAt : 0;
+    return s?.startedAt !== undefined && s.finishedAt !== undefined
+      ? s.finishedAt - s.startedAt
+      : 0;
   };
   const longest = new Map<string, number>();
   let criticalPathMs = 0;
   let workMs = 0;
   for (const id of graph.topologicalOrder()) {
     let head = 0;
-    for (const dependency of graph.dependencies(id)) head = Math.max(head, longest.get(dependency) ?? 0);
+    for (const dependency of graph.dependencies(id))
+      head = Math.max(head, longest.get(dependency) ?? 0);
     const total = head + duration(id);
     longest.set(id, total);
     criticalPathMs = Math.max(criticalPathMs, total);

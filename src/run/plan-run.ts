@@ -5,12 +5,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { subplanTreeJson } from '../decompose/index.js';
+import type { SubplanNodeJson } from '../decompose/index.js';
 import { openRepo, resolveCommit } from '../git/index.js';
 import { defaultMaxParallel } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
 import { scheduleBounds, simulateSchedule } from '../schedule/index.js';
 import { readDurationHistory } from '../state/index.js';
-import { buildTaskGraph, phaseWeights } from './build-task-graph.js';
+import { prepareGraph } from './prepare-graph.js';
 
 export interface PlanPreview {
   readonly type: 'plan';
@@ -23,6 +25,9 @@ export interface PlanPreview {
   readonly work_ms: number;
   readonly estimated_makespan_ms: number;
   readonly critical_path: readonly string[];
+  /** Trees of decomposed phases. */
+  readonly trees: readonly { readonly phase: string; readonly root: SubplanNodeJson }[];
+  readonly warnings: readonly string[];
   readonly tasks: readonly {
     readonly id: string;
     readonly phase: string;
@@ -35,18 +40,30 @@ export interface PlanPreview {
   }[];
 }
 
-export async function planRun(options: { plan: Plan; repoDir: string; maxParallel?: number }): Promise<PlanPreview> {
+export async function planRun(options: {
+  plan: Plan;
+  repoDir: string;
+  maxParallel?: number;
+}): Promise<PlanPreview> {
   const repo = await openRepo(options.repoDir);
   const baseCommit = await resolveCommit(repo, options.plan.base);
-  const maxParallel = options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
+  const maxParallel =
+    options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
   const history = await readDurationHistory(join(repo.root, '.subplan'), options.plan.name);
-  const graph = buildTaskGraph(options.plan, phaseWeights(options.plan, history));
+  const { graph, trees, warnings } = await prepareGraph({
+    plan: options.plan,
+    repo,
+    baseCommit,
+    history,
+  });
   const bounds = scheduleBounds(graph, maxParallel);
   const simulation = simulateSchedule(graph, maxParallel);
   const estimates = new Map(options.plan.phases.map((p) => [p.id, p.estimateMs]));
   const timing = new Map(simulation.tasks.map((t) => [t.id, t]));
   const ordered = [...graph.tasks()].sort(
-    (a, b) => (timing.get(a.id)?.startMs ?? 0) - (timing.get(b.id)?.startMs ?? 0) || graph.indexOf(a.id) - graph.indexOf(b.id),
+    (a, b) =>
+      (timing.get(a.id)?.startMs ?? 0) - (timing.get(b.id)?.startMs ?? 0) ||
+      graph.indexOf(a.id) - graph.indexOf(b.id),
   );
   return {
     type: 'plan',
@@ -59,6 +76,8 @@ export async function planRun(options: { plan: Plan; repoDir: string; maxParalle
     work_ms: Math.round(bounds.workMs),
     estimated_makespan_ms: Math.round(simulation.makespanMs),
     critical_path: bounds.criticalPath,
+    trees: [...trees].map(([phase, root]) => ({ phase, root: subplanTreeJson(root) })),
+    warnings,
     tasks: ordered.map((task) => ({
       id: task.id,
       phase: task.phase,
@@ -70,7 +89,7 @@ export async function planRun(options: { plan: Plan; repoDir: string; maxParalle
           ? 'merge'
           : estimates.get(task.phase) !== undefined
             ? 'estimate'
-            : history.has(task.phase)
+            : history.has(task.id)
               ? 'history'
               : 'default',
       start_ms: Math.round(timing.get(task.id)?.startMs ?? 0),

@@ -7,7 +7,14 @@ import { availableParallelism } from 'node:os';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRunId, isoTime, systemClock, unreachable } from '../core/index.js';
-import type { Clock, EventSink, RunEvent, RunEventInput, RunStatus, TaskOutcome } from '../core/index.js';
+import type {
+  Clock,
+  EventSink,
+  RunEvent,
+  RunEventInput,
+  RunStatus,
+  TaskOutcome,
+} from '../core/index.js';
 import { agentArgvTemplate } from '../agents/index.js';
 import { listCommitFiles, matchScope } from '../decompose/index.js';
 import { PiscinaExecutor } from '../execute/index.js';
@@ -28,10 +35,18 @@ import type { Repo } from '../git/index.js';
 import { defaultMaxParallel } from '../plan/index.js';
 import type { PhaseDefinition, Plan } from '../plan/index.js';
 import { runSchedule } from '../schedule/index.js';
-import type { AgentTaskNode, MergeTaskNode, SettledTask, TaskAttempt, TaskGraph, TaskNode } from '../schedule/index.js';
+import type {
+  AgentTaskNode,
+  MergeTaskNode,
+  SettledTask,
+  TaskAttempt,
+  TaskGraph,
+  TaskNode,
+} from '../schedule/index.js';
 import { EventLog, readDurationHistory, recordDurations, runPaths } from '../state/index.js';
 import type { RunPaths } from '../state/index.js';
-import { RESULT_TASK, buildTaskGraph, phaseWeights } from './build-task-graph.js';
+import { RESULT_TASK } from './build-task-graph.js';
+import { prepareGraph } from './prepare-graph.js';
 import { measuredBounds } from './measured-bounds.js';
 import { peakFromIntervals } from './peak-from-intervals.js';
 import { SUMMARY_SCHEMA_VERSION } from './run-summary.js';
@@ -68,11 +83,23 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
   const paths = runPaths(repo.root, runId);
   await excludeStateDir(repo);
   await pruneWorktrees(repo);
-  const maxParallel = options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
+  const maxParallel =
+    options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
   const history = await readDurationHistory(paths.stateDir, options.plan.name);
-  const graph = buildTaskGraph(options.plan, phaseWeights(options.plan, history));
+  const { graph, warnings } = await prepareGraph({ plan: options.plan, repo, baseCommit, history });
   const executor = options.executor ?? new PiscinaExecutor({ maxParallel });
-  const run = new PlanRun({ ...options, repo, baseCommit, runId, paths, maxParallel, graph, executor, clock });
+  const run = new PlanRun({
+    ...options,
+    repo,
+    baseCommit,
+    runId,
+    paths,
+    maxParallel,
+    graph,
+    executor,
+    clock,
+    warnings,
+  });
   try {
     return await run.execute(startedAt);
   } finally {
@@ -89,6 +116,7 @@ interface PlanRunContext extends RunPlanOptions {
   readonly graph: TaskGraph;
   readonly executor: Executor;
   readonly clock: Clock;
+  readonly warnings: readonly string[];
 }
 
 class PlanRun {
@@ -120,6 +148,7 @@ class PlanRun {
       max_parallel: maxParallel,
       task_count: graph.size,
     });
+    for (const message of this.#context.warnings) this.#emit({ type: 'warning', message });
     if (dirty) {
       this.#emit({
         type: 'warning',
@@ -137,13 +166,19 @@ class PlanRun {
         runAgent: (task, attempt, signal) => this.#runAgent(task, attempt, signal),
         runMerge: (task) => this.#runMerge(task),
       },
-      onQueued: (task) => this.#emit({ type: 'task-queued', task: task.id, phase: task.phase, kind: task.kind }),
+      onQueued: (task) =>
+        this.#emit({ type: 'task-queued', task: task.id, phase: task.phase, kind: task.kind }),
       onRetry: (task, failed, attempt, delayMs) => {
         if (failed.startedAt !== undefined && failed.finishedAt !== undefined) {
           this.#failedAttempts.push({ start: failed.startedAt, end: failed.finishedAt });
         }
-        const reason = failed.outcome.status === 'failed' ? failed.outcome.message : failed.outcome.status;
-        this.#emit({ type: 'warning', task: task.id, message: `attempt ${attempt - 1} failed (${reason}); retrying in ${Math.round(delayMs)} ms` });
+        const reason =
+          failed.outcome.status === 'failed' ? failed.outcome.message : failed.outcome.status;
+        this.#emit({
+          type: 'warning',
+          task: task.id,
+          message: `attempt ${attempt - 1} failed (${reason}); retrying in ${Math.round(delayMs)} ms`,
+        });
       },
       onSettled: (task, settled) => this.#onSettled(task, settled),
     });
@@ -155,11 +190,14 @@ class PlanRun {
   async #runAgent(task: AgentTaskNode, attempt: number, signal: AbortSignal): Promise<TaskAttempt> {
     const { repo, runId, paths } = this.#context;
     const phase = this.#phase(task.phase);
-    const baseCommit = task.startFrom === null ? this.#context.baseCommit : this.#commitOf(task.startFrom);
+    const baseCommit =
+      task.startFrom === null ? this.#context.baseCommit : this.#commitOf(task.startFrom);
     const branch = taskBranch(runId, task.id);
     const worktree = worktreePath(repo, runId, task.id);
     this.#branches.set(task.id, branch);
-    const files = matchScope(await listCommitFiles(repo, baseCommit), phase.files);
+    const files =
+      task.files ??
+      matchScope(await listCommitFiles(repo, baseCommit), phase.files).map((file) => file.path);
     const result = await this.#context.executor.runAgentTask(
       {
         runId,
@@ -182,8 +220,17 @@ class PlanRun {
       {
         signal,
         onStarted: ({ startedAt }) =>
-          this.#emitAt(startedAt, { type: 'task-started', task: task.id, phase: task.phase, attempt, branch, worktree, base_commit: baseCommit }),
-        onOutput: (stream, line) => this.#emit({ type: 'task-output', task: task.id, phase: task.phase, stream, line }),
+          this.#emitAt(startedAt, {
+            type: 'task-started',
+            task: task.id,
+            phase: task.phase,
+            attempt,
+            branch,
+            worktree,
+            base_commit: baseCommit,
+          }),
+        onOutput: (stream, line) =>
+          this.#emit({ type: 'task-output', task: task.id, phase: task.phase, stream, line }),
       },
     );
     if (result.outcome.status === 'succeeded') this.#commits.set(task.id, result.outcome.commit);
@@ -195,7 +242,13 @@ class PlanRun {
     const branch = task.id === RESULT_TASK ? resultBranch(runId) : taskBranch(runId, task.id);
     this.#branches.set(task.id, branch);
     const startedAt = this.#context.clock.now();
-    this.#emit({ type: 'merge-started', task: task.id, phase: task.phase, branch, sources: task.sources });
+    this.#emit({
+      type: 'merge-started',
+      task: task.id,
+      phase: task.phase,
+      branch,
+      sources: task.sources,
+    });
     let outcome: TaskOutcome;
     try {
       const merged = await mergeCommits(
@@ -211,17 +264,30 @@ class PlanRun {
         outcome = { status: 'conflict', files: merged.files, sources: merged.sources };
       }
     } catch (error) {
-      outcome = { status: 'failed', reason: 'executor-failed', message: error instanceof Error ? error.message : String(error) };
+      outcome = {
+        status: 'failed',
+        reason: 'executor-failed',
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
     const finishedAt = this.#context.clock.now();
-    this.#emit({ type: 'merge-finished', task: task.id, phase: task.phase, branch, outcome, duration_ms: Math.round(finishedAt - startedAt) });
+    this.#emit({
+      type: 'merge-finished',
+      task: task.id,
+      phase: task.phase,
+      branch,
+      outcome,
+      duration_ms: Math.round(finishedAt - startedAt),
+    });
     return { outcome, startedAt, finishedAt };
   }
 
   #onSettled(task: TaskNode, settled: SettledTask): void {
     this.#settled.set(task.id, settled);
     const duration =
-      settled.startedAt !== undefined && settled.finishedAt !== undefined ? Math.round(settled.finishedAt - settled.startedAt) : undefined;
+      settled.startedAt !== undefined && settled.finishedAt !== undefined
+        ? Math.round(settled.finishedAt - settled.startedAt)
+        : undefined;
     this.#emitAt(settled.finishedAt ?? this.#context.clock.now(), {
       type: 'task-finished',
       task: task.id,
@@ -233,7 +299,8 @@ class PlanRun {
       ...(duration !== undefined && { duration_ms: duration }),
     });
     if (settled.outcome.status === 'succeeded') {
-      for (const dependency of this.#context.graph.dependencies(task.id)) this.#removeConsumedWorktree(dependency);
+      for (const dependency of this.#context.graph.dependencies(task.id))
+        this.#removeConsumedWorktree(dependency);
     }
   }
 
@@ -242,7 +309,8 @@ class PlanRun {
     const { graph, repo, runId } = this.#context;
     if (graph.kindOf(id) !== 'agent') return;
     const consumers = graph.successors(id);
-    if (!consumers.every((consumer) => this.#settled.get(consumer)?.outcome.status === 'succeeded')) return;
+    if (!consumers.every((consumer) => this.#settled.get(consumer)?.outcome.status === 'succeeded'))
+      return;
     this.#cleanups.push(removeWorktree(repo, worktreePath(repo, runId, id)).catch(() => undefined));
   }
 
@@ -261,7 +329,10 @@ class PlanRun {
             ? 'succeeded'
             : 'failed';
     const intervals = [...this.#settled.entries()]
-      .filter(([id, s]) => graph.kindOf(id) === 'agent' && s.startedAt !== undefined && s.finishedAt !== undefined)
+      .filter(
+        ([id, s]) =>
+          graph.kindOf(id) === 'agent' && s.startedAt !== undefined && s.finishedAt !== undefined,
+      )
       .map(([, s]) => ({ start: s.startedAt ?? 0, end: s.finishedAt ?? 0 }));
     const bounds = measuredBounds(graph, this.#settled, maxParallel);
     const resultOk = this.#settled.get(RESULT_TASK)?.outcome.status === 'succeeded';
@@ -283,7 +354,7 @@ class PlanRun {
       lower_bound_ms: Math.round(bounds.lowerBoundMs),
       tasks,
     };
-    await recordDurations(paths.stateDir, plan.name, this.#phaseDurations());
+    await recordDurations(paths.stateDir, plan.name, this.#taskDurations());
     await writeJsonAtomic(join(paths.runDir, 'summary.json'), summary);
     this.#emit({
       type: 'run-finished',
@@ -307,7 +378,8 @@ class PlanRun {
       status: outcome.status,
       started_at: started === undefined ? null : isoTime(started),
       finished_at: finished === undefined || started === undefined ? null : isoTime(finished),
-      duration_ms: started === undefined || finished === undefined ? null : Math.round(finished - started),
+      duration_ms:
+        started === undefined || finished === undefined ? null : Math.round(finished - started),
       attempts: settled?.attempts ?? 0,
       branch: this.#branches.get(task.id) ?? null,
       commit: outcome.status === 'succeeded' ? outcome.commit : null,
@@ -316,13 +388,13 @@ class PlanRun {
     };
   }
 
-  #phaseDurations(): Map<string, number> {
+  #taskDurations(): Map<string, number> {
     const durations = new Map<string, number>();
     for (const [id, settled] of this.#settled) {
       const task = this.#context.graph.get(id);
       if (task.kind !== 'agent' || settled.outcome.status !== 'succeeded') continue;
       if (settled.startedAt === undefined || settled.finishedAt === undefined) continue;
-      durations.set(task.phase, settled.finishedAt - settled.startedAt);
+      durations.set(task.id, settled.finishedAt - settled.startedAt);
     }
     return durations;
   }
@@ -360,7 +432,9 @@ export function describeOutcome(outcome: TaskOutcome): string | null {
     case 'conflict':
       return `merging ${outcome.sources.join(', ')} conflicts in ${outcome.files.join(', ')}`;
     case 'cancelled':
-      return outcome.reason === 'fail-fast' ? 'cancelled after another task failed (fail-fast)' : 'cancelled by an interrupt';
+      return outcome.reason === 'fail-fast'
+        ? 'cancelled after another task failed (fail-fast)'
+        : 'cancelled by an interrupt';
     case 'skipped':
       return `skipped because ${outcome.dependency} did not succeed`;
     default:
@@ -379,7 +453,9 @@ function firstLine(text: string): string {
 }
 
 function definedEntries(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

@@ -14,6 +14,8 @@ export interface AgentTaskNode {
   readonly startFrom: string | null;
   /** Estimated duration in ms, used for priorities only. */
   readonly weightMs: number;
+  /** A subplan leaf's files; absent for a whole phase, whose files are its scope at its start. */
+  readonly files?: readonly string[];
 }
 
 export interface MergeTaskNode {

@@ -67,3 +67,33 @@ describe('a run and the repository around it', () => {
     expect(await repo.git('branch', '--list', 'subplan/*')).toBe('');
   });
 });
+
+describe('a decomposed phase', () => {
+  it('gives every leaf agent exactly its files and merges the leaves up into the phase branch', async () => {
+    const files = Object.fromEntries(['a', 'b', 'c'].flatMap((dir) => [1, 2, 3].map((i) => [`src/${dir}/f${i}.ts`, `// ${dir}${i}\n`])));
+    await using repo = await createTempRepo(files);
+    const copyList = "const fs = require('node:fs'); fs.mkdirSync('lists', { recursive: true }); fs.copyFileSync(process.argv[1], 'lists/' + process.argv[2] + '.txt');";
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'decompose: { max_files_per_subplan: 3, min_files_per_subplan: 1 }',
+        'phases:',
+        '  - id: edit',
+        '    prompt: x',
+        '    files: ["src/**"]',
+        '    decompose: true',
+        `    agent: { command: [${JSON.stringify(node)}, "-e", ${JSON.stringify(copyList)}, "{files_file}", "{subplan}"] }`,
+      ].join('\n'),
+    );
+    const result = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(result.exitCode).toBe(0);
+    const tasks = result.summary?.tasks.map((t) => [t.id, t.kind]);
+    expect(tasks).toEqual([['edit.1', 'agent'], ['edit.2', 'agent'], ['edit.3', 'agent'], ['edit', 'merge'], ['result', 'merge']]);
+    const phaseBranch = result.summary?.tasks.find((t) => t.id === 'edit')?.branch ?? '';
+    expect(phaseBranch).toMatch(/^subplan\/[^/]+\/edit$/);
+    for (const [leaf, dir] of [['edit.1', 'a'], ['edit.2', 'b'], ['edit.3', 'c']] as const) {
+      expect(await repo.git('show', `${phaseBranch}:lists/${leaf}.txt`)).toBe([1, 2, 3].map((i) => `src/${dir}/f${i}.ts`).join('\n'));
+    }
+  });
+});

@@ -19,12 +19,18 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .description('run a plan: agents in parallel worktrees, branches merged as phases finish')
     .argument('<plan>', 'plan file (YAML)')
     .option('--repo <dir>', 'repository to run in (default: current directory)')
-    .option('--max-parallel <n>', 'agents at once (overrides the plan)', parsePositiveInt('--max-parallel'))
+    .option(
+      '--max-parallel <n>',
+      'agents at once (overrides the plan)',
+      parsePositiveInt('--max-parallel'),
+    )
     .option('--fail-fast', 'cancel running tasks when one fails (overrides on_failure)')
     .option('--json', 'NDJSON events on stdout, then the summary object as the last line')
     .action(async (planPath: string, flags: RunFlags) => {
       const plan = await loadPlanFrom(io.cwd, planPath);
-      const reporter: Reporter = flags.json ? new JsonReporter({ out: io.stdout }) : new LineReporter({ out: io.stderr });
+      const reporter: Reporter = flags.json
+        ? new JsonReporter({ out: io.stdout })
+        : new LineReporter({ out: io.stderr });
       const summary = await runPlan({
         plan,
         repoDir: repoDirFrom(io.cwd, flags.repo),
@@ -36,7 +42,9 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       });
       reporter.summarize(summary);
       if (flags.json) {
-        io.stderr.write(`subplan: run ${summary.run_id} ${summary.status}${summary.result_branch ? `; result on ${summary.result_branch}` : ''}\n`);
+        io.stderr.write(
+          `subplan: run ${summary.run_id} ${summary.status}${summary.result_branch ? `; result on ${summary.result_branch}` : ''}\n`,
+        );
       }
       setExit(exitCodeFor(summary.status));
     });

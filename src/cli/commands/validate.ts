@@ -2,14 +2,20 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { loadPlanFrom } from '../options.js';
 
-export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerValidate(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+): void {
   program
     .command('validate')
     .description('check a plan file; print every problem as file:line:col: message')
     .argument('<plan>', 'plan file (YAML)')
     .action(async (planPath: string) => {
       const plan = await loadPlanFrom(io.cwd, planPath);
-      io.stderr.write(`${planPath}: ok (${plan.phases.length} phase${plan.phases.length === 1 ? '' : 's'})\n`);
+      io.stderr.write(
+        `${planPath}: ok (${plan.phases.length} phase${plan.phases.length === 1 ? '' : 's'})\n`,
+      );
       setExit(0);
     });
 }
