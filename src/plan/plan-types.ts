@@ -12,7 +12,7 @@ export interface AgentDefinition {
   readonly retries: number;
 }
 
-export type DecomposeStrategyName = 'auto' | 'directory';
+export type DecomposeStrategyName = 'auto' | 'directory' | 'imports' | 'cochange';
 
 /** How a decomposing phase is cut (plan defaults with the phase's overrides applied). */
 export interface DecomposeSettings {

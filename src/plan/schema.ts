@@ -47,7 +47,7 @@ export const AgentSchema = z
   .meta({ description: 'How a task is carried out: one of `preset` or `command`.' });
 
 /** Decomposition strategies the decomposer knows. */
-export const DECOMPOSE_STRATEGIES = ['auto', 'directory'] as const;
+export const DECOMPOSE_STRATEGIES = ['auto', 'directory', 'imports', 'cochange'] as const;
 
 export const DecomposeSchema = z
   .strictObject({

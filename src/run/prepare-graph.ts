@@ -4,9 +4,9 @@
  * cut from the base commit so that they are known up front, for priorities and for `subplan plan`;
  * a file that a dependency adds later is not in any leaf.
  */
-import { decomposeScope, listCommitFiles, matchScope } from '../decompose/index.js';
-import type { SubplanNode } from '../decompose/index.js';
 import { EmptyScopeError } from '../core/index.js';
+import { decomposeScope, listCommitFiles, matchScope, readSignals } from '../decompose/index.js';
+import type { SubplanNode } from '../decompose/index.js';
 import type { Repo } from '../git/index.js';
 import type { Plan } from '../plan/index.js';
 import type { TaskGraph } from '../schedule/index.js';
@@ -30,14 +30,32 @@ export async function prepareGraph(options: {
   const files = await listCommitFiles(repo, baseCommit);
   const trees = new Map<string, SubplanNode>();
   const warnings: string[] = [];
+  const decomposing = plan.phases.filter((phase) => phase.decompose);
+  const scopes = new Map(decomposing.map((phase) => [phase.id, matchScope(files, phase.files)]));
+  for (const phase of decomposing) {
+    if (scopes.get(phase.id)?.length === 0)
+      throw new EmptyScopeError({ phase: phase.id, globs: phase.files, base: plan.base });
+  }
+  // One read of imports and history serves every decomposing phase.
+  const signals =
+    decomposing.length === 0
+      ? {}
+      : await readSignals({
+          repo,
+          commit: baseCommit,
+          strategies: decomposing.flatMap((phase) =>
+            phase.decompose ? [phase.decompose.strategy] : [],
+          ),
+          scope: [...scopes.values()].flat(),
+          allFiles: files,
+        });
   for (const phase of plan.phases) {
-    if (phase.files.length === 0 && !phase.decompose) continue;
-    const scope = matchScope(files, phase.files);
     if (phase.decompose) {
-      if (scope.length === 0)
-        throw new EmptyScopeError({ phase: phase.id, globs: phase.files, base: plan.base });
-      trees.set(phase.id, decomposeScope(phase.id, scope, phase.decompose));
-    } else if (scope.length === 0) {
+      trees.set(
+        phase.id,
+        decomposeScope(phase.id, scopes.get(phase.id) ?? [], phase.decompose, signals),
+      );
+    } else if (phase.files.length > 0 && matchScope(files, phase.files).length === 0) {
       warnings.push(
         `phase \`${phase.id}\`: its files (${phase.files.join(', ')}) match no file at ${plan.base}; its agent gets an empty file list`,
       );

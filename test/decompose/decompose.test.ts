@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, commonDirectory, decomposeFiles, directoryStrategy, leavesOf, nodesOf, treeHeight } from '../../src/decompose/index.js';
+import {
+  DEFAULT_LIMITS,
+  commonDirectory,
+  decomposeFiles,
+  directoryStrategy,
+  leavesOf,
+  nodesOf,
+  treeHeight,
+} from '../../src/decompose/index.js';
 import type { DecomposeLimits, ScopeFile, SubplanNode } from '../../src/decompose/index.js';
 
 const strategies = [directoryStrategy];
@@ -9,12 +17,17 @@ function nestedPackages(): ScopeFile[] {
   const files: ScopeFile[] = [];
   for (let p = 1; p <= 6; p++)
     for (let m = 1; m <= 5; m++)
-      for (let s = 1; s <= 4; s++) for (let f = 1; f <= 5; f++) files.push(file(`packages/p${p}/src/m${m}/s${s}/f${f}.ts`));
+      for (let s = 1; s <= 4; s++)
+        for (let f = 1; f <= 5; f++) files.push(file(`packages/p${p}/src/m${m}/s${s}/f${f}.ts`));
   return files;
 }
 
 /** The invariants every tree must keep, whatever the input. */
-function expectWellFormed(tree: SubplanNode, files: readonly ScopeFile[], limits: DecomposeLimits): void {
+function expectWellFormed(
+  tree: SubplanNode,
+  files: readonly ScopeFile[],
+  limits: DecomposeLimits,
+): void {
   const leaves = leavesOf(tree);
   const placed = leaves.flatMap((leaf) => leaf.files);
   expect([...placed].sort()).toEqual(files.map((f) => f.path).sort());
@@ -33,7 +46,8 @@ function expectWellFormed(tree: SubplanNode, files: readonly ScopeFile[], limits
       expect(child.id).toBe(`${node.id}.${index + 1}`);
       expect(child.files.length).toBeLessThan(node.files.length);
     });
-    if (node.children.length > 0) expect(node.children.flatMap((c) => c.files).sort()).toEqual([...node.files]);
+    if (node.children.length > 0)
+      expect(node.children.flatMap((c) => c.files).sort()).toEqual([...node.files]);
   }
 }
 
@@ -45,11 +59,15 @@ describe('decomposeFiles', () => {
     expectWellFormed(tree, files, limits);
     expect(treeHeight(tree)).toBeGreaterThanOrEqual(3);
     // Six packages of 100 files: each child of the root is exactly one package.
-    expect(tree.children.map((child) => new Set(child.files.map((f) => f.split('/')[1])).size)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(
+      tree.children.map((child) => new Set(child.files.map((f) => f.split('/')[1])).size),
+    ).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it('keeps a small project shallow: 40 files over 3 levels need depth 2 at most', () => {
-    const files = ['a', 'a/b', 'a/b/c'].flatMap((dir) => Array.from({ length: 13 }, (_, i) => file(`${dir}/x${i}.ts`, 100)));
+    const files = ['a', 'a/b', 'a/b/c'].flatMap((dir) =>
+      Array.from({ length: 13 }, (_, i) => file(`${dir}/x${i}.ts`, 100)),
+    );
     files.push(file('root.ts', 10));
     const tree = decomposeFiles('small', files, DEFAULT_LIMITS, strategies);
     expectWellFormed(tree, files, DEFAULT_LIMITS);
@@ -57,15 +75,24 @@ describe('decomposeFiles', () => {
   });
 
   it('terminates on 200 files in one flat directory with every leaf within the limits', () => {
-    const files = Array.from({ length: 200 }, (_, i) => file(`flat/f${String(i).padStart(3, '0')}.ts`, 100));
+    const files = Array.from({ length: 200 }, (_, i) =>
+      file(`flat/f${String(i).padStart(3, '0')}.ts`, 100),
+    );
     const tree = decomposeFiles('flat', files, DEFAULT_LIMITS, strategies);
     expectWellFormed(tree, files, DEFAULT_LIMITS);
-    expect(leavesOf(tree).every((leaf) => leaf.files.length <= DEFAULT_LIMITS.maxFiles && !leaf.guard)).toBe(true);
+    expect(
+      leavesOf(tree).every((leaf) => leaf.files.length <= DEFAULT_LIMITS.maxFiles && !leaf.guard),
+    ).toBe(true);
     expect(leavesOf(tree)).toHaveLength(8);
   });
 
   it('keeps one file larger than the token limit as a guarded leaf instead of recursing forever', () => {
-    const files = [file('big.bin', 10_000_000), file('small.ts', 100), file('other.ts', 100), file('third.ts', 100)];
+    const files = [
+      file('big.bin', 10_000_000),
+      file('small.ts', 100),
+      file('other.ts', 100),
+      file('third.ts', 100),
+    ];
     const tree = decomposeFiles('p', files, DEFAULT_LIMITS, strategies);
     expectWellFormed(tree, files, DEFAULT_LIMITS);
     const big = leavesOf(tree).find((leaf) => leaf.files.includes('big.bin'));
@@ -74,16 +101,26 @@ describe('decomposeFiles', () => {
   });
 
   it('stops at max_depth and marks the leaf', () => {
-    const files = Array.from({ length: 100 }, (_, i) => file(`d/f${String(i).padStart(3, '0')}.ts`));
+    const files = Array.from({ length: 100 }, (_, i) =>
+      file(`d/f${String(i).padStart(3, '0')}.ts`),
+    );
     const limits = { ...DEFAULT_LIMITS, maxFiles: 2, maxDepth: 1 };
     const tree = decomposeFiles('p', files, limits, strategies);
     expectWellFormed(tree, files, limits);
-    expect(leavesOf(tree).every((leaf) => leaf.depth === 1 && leaf.guard === 'max-depth')).toBe(true);
+    expect(leavesOf(tree).every((leaf) => leaf.depth === 1 && leaf.guard === 'max-depth')).toBe(
+      true,
+    );
   });
 
   it('leaves a scope within the limits as a single leaf', () => {
     const files = [file('a.ts'), file('b.ts')];
-    expect(decomposeFiles('p', files, DEFAULT_LIMITS, strategies)).toEqual({ id: 'p', depth: 0, files: ['a.ts', 'b.ts'], tokens: 200, children: [] });
+    expect(decomposeFiles('p', files, DEFAULT_LIMITS, strategies)).toEqual({
+      id: 'p',
+      depth: 0,
+      files: ['a.ts', 'b.ts'],
+      tokens: 200,
+      children: [],
+    });
   });
 
   it('keeps random trees well formed, and the same input always gives the same tree', () => {
@@ -94,7 +131,10 @@ describe('decomposeFiles', () => {
       const depth = 1 + Math.floor(random() * 5);
       const paths = new Set<string>();
       while (paths.size < count) {
-        const segments = Array.from({ length: 1 + Math.floor(random() * depth) }, () => `d${Math.floor(random() * 4)}`);
+        const segments = Array.from(
+          { length: 1 + Math.floor(random() * depth) },
+          () => `d${Math.floor(random() * 4)}`,
+        );
         paths.add(`${segments.join('/')}/f${Math.floor(random() * 1000)}.ts`);
       }
       const files = [...paths].map((p) => file(p, Math.floor(random() * 20_000)));

@@ -21,7 +21,11 @@ export interface Barrier extends AsyncDisposable {
   readonly timedOut: boolean;
 }
 
-export async function createBarrier(options: { target: number; total: number; deadlineMs?: number }): Promise<Barrier> {
+export async function createBarrier(options: {
+  target: number;
+  total: number;
+  deadlineMs?: number;
+}): Promise<Barrier> {
   const dir = await mkdtemp(join(tmpdir(), 'subplan-barrier-'));
   const socketPath = join(dir, 'barrier.sock');
   const held: Socket[] = [];

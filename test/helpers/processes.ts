@@ -36,7 +36,10 @@ export async function readPids(file: string, count = 1, timeoutMs = 10_000): Pro
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const text = await readFile(file, 'utf8').catch(() => '');
-    const pids = text.split('\n').filter((l) => l.trim() !== '').map(Number);
+    const pids = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(Number);
     if (pids.length >= count) return pids;
     await sleep(20);
   }

@@ -28,7 +28,9 @@ export async function runSubplan(
     stderr,
     ...(options.signal && { signal: options.signal }),
   });
-  const parsed = args.includes('--json') ? stdout.lines().map((line) => JSON.parse(line) as { type: string }) : [];
+  const parsed = args.includes('--json')
+    ? stdout.lines().map((line) => JSON.parse(line) as { type: string })
+    : [];
   const last = parsed.at(-1);
   return {
     exitCode,

@@ -16,10 +16,13 @@ export interface TempRepo extends AsyncDisposable {
 
 const IDENTITY = ['-c', 'user.name=subplan tests', '-c', 'user.email=tests@localhost'];
 
-export async function createTempRepo(files: Record<string, string> = { 'README.md': '# test\n' }): Promise<TempRepo> {
+export async function createTempRepo(
+  files: Record<string, string> = { 'README.md': '# test\n' },
+): Promise<TempRepo> {
   const dir = await mkdtemp(join(tmpdir(), 'subplan-test-'));
   const git = async (...args: string[]) =>
-    (await execa('git', [...IDENTITY, ...args], { cwd: dir, env: { GIT_CONFIG_NOSYSTEM: '1' } })).stdout;
+    (await execa('git', [...IDENTITY, ...args], { cwd: dir, env: { GIT_CONFIG_NOSYSTEM: '1' } }))
+      .stdout;
   const write = async (more: Record<string, string>) => {
     for (const [path, content] of Object.entries(more)) {
       await mkdir(dirname(join(dir, path)), { recursive: true });

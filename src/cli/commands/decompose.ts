@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
-import { resolveCommit, openRepo } from '../../git/index.js';
+import { UsageError } from '../../core/index.js';
 import {
   decomposeScope,
+  evaluateDecomposition,
   formatSubplanTree,
   leavesOf,
   listCommitFiles,
   matchScope,
+  readSignals,
   subplanTreeJson,
   treeHeight,
 } from '../../decompose/index.js';
-import { UsageError } from '../../core/index.js';
+import type { DecompositionEvaluation } from '../../decompose/index.js';
+import { openRepo, resolveCommit } from '../../git/index.js';
 import { DECOMPOSE_STRATEGIES } from '../../plan/index.js';
-import type { DecomposeStrategyName } from '../../plan/index.js';
+import type { DecomposeSettings, DecomposeStrategyName } from '../../plan/index.js';
 import type { CliIo } from '../io.js';
 import { parsePositiveInt, repoDirFrom } from '../options.js';
 
@@ -24,6 +27,7 @@ interface DecomposeFlags {
   maxChildren: number;
   strategy: string;
   base: string;
+  evaluate?: number;
   json?: boolean;
 }
 
@@ -59,37 +63,47 @@ export function registerDecompose(
     )
     .option('--strategy <name>', `clustering: ${DECOMPOSE_STRATEGIES.join(' | ')}`, 'auto')
     .option('--base <ref>', 'commit whose files are decomposed', 'HEAD')
+    .option(
+      '--evaluate <n>',
+      'decompose as of N non-merge commits ago and report the cross-cut rate over those N commits, against directory',
+      parsePositiveInt('--evaluate'),
+    )
     .option('--json', 'print {"schema_version":1,"root":{…}} on stdout')
     .action(async (dir: string | undefined, flags: DecomposeFlags) => {
-      if (!isStrategy(flags.strategy)) {
-        throw new UsageError(
-          `expected --strategy to be one of ${DECOMPOSE_STRATEGIES.join(', ')}, got \`${flags.strategy}\``,
-        );
-      }
-      if (flags.maxChildren < 2)
-        throw new UsageError(
-          `expected --max-children to be at least 2, got \`${flags.maxChildren}\``,
-        );
-      if (flags.minFiles > flags.maxFiles) {
-        throw new UsageError(
-          `--min-files (${flags.minFiles}) is larger than --max-files (${flags.maxFiles})`,
-        );
-      }
+      const settings = settingsFrom(flags);
       const repo = await openRepo(repoDirFrom(io.cwd, dir));
       const commit = await resolveCommit(repo, flags.base);
-      const scope = matchScope(await listCommitFiles(repo, commit), flags.files ?? []);
+      const globs = flags.files ?? [];
+      if (flags.evaluate !== undefined) {
+        const { strategy, ...limits } = settings;
+        const evaluation = await evaluateDecomposition({
+          repo,
+          head: commit,
+          window: flags.evaluate,
+          globs,
+          settings: limits,
+          strategies: strategy === 'directory' ? ['directory'] : [strategy, 'directory'],
+        });
+        io.stdout.write(
+          flags.json ? `${JSON.stringify(evaluation)}\n` : `${formatEvaluation(evaluation)}\n`,
+        );
+        setExit(0);
+        return;
+      }
+      const allFiles = await listCommitFiles(repo, commit);
+      const scope = matchScope(allFiles, globs);
       if (scope.length === 0)
         throw new UsageError(
-          `no tracked file matches ${(flags.files ?? []).join(', ') || 'the repository'} at ${flags.base}`,
+          `no tracked file matches ${globs.join(', ') || 'the repository'} at ${flags.base}`,
         );
-      const tree = decomposeScope('root', scope, {
-        maxFiles: flags.maxFiles,
-        minFiles: flags.minFiles,
-        maxDepth: flags.maxDepth,
-        maxTokens: flags.maxTokens,
-        maxChildren: flags.maxChildren,
-        strategy: flags.strategy,
+      const signals = await readSignals({
+        repo,
+        commit,
+        strategies: [settings.strategy],
+        scope,
+        allFiles,
       });
+      const tree = decomposeScope('root', scope, settings, signals);
       if (flags.json) {
         io.stdout.write(`${JSON.stringify({ schema_version: 1, root: subplanTreeJson(tree) })}\n`);
       } else {
@@ -100,6 +114,50 @@ export function registerDecompose(
       }
       setExit(0);
     });
+}
+
+function settingsFrom(flags: DecomposeFlags): DecomposeSettings {
+  if (!isStrategy(flags.strategy)) {
+    throw new UsageError(
+      `expected --strategy to be one of ${DECOMPOSE_STRATEGIES.join(', ')}, got \`${flags.strategy}\``,
+    );
+  }
+  if (flags.maxChildren < 2)
+    throw new UsageError(`expected --max-children to be at least 2, got \`${flags.maxChildren}\``);
+  if (flags.minFiles > flags.maxFiles) {
+    throw new UsageError(
+      `--min-files (${flags.minFiles}) is larger than --max-files (${flags.maxFiles})`,
+    );
+  }
+  return {
+    maxFiles: flags.maxFiles,
+    minFiles: flags.minFiles,
+    maxDepth: flags.maxDepth,
+    maxTokens: flags.maxTokens,
+    maxChildren: flags.maxChildren,
+    strategy: flags.strategy,
+  };
+}
+
+function formatEvaluation(evaluation: DecompositionEvaluation): string {
+  const rate = (r: number | null) => (r === null ? '-' : r.toFixed(3));
+  const rows = evaluation.results.map(
+    (r) =>
+      `${r.strategy.padEnd(10)} ${String(r.leaves).padStart(6)} ${String(r.eligible_commits).padStart(9)} ${String(r.crosscut_commits).padStart(9)} ${rate(r.crosscut_rate).padStart(6)}`,
+  );
+  const [first, second] = evaluation.results;
+  const ratio =
+    first && second && first.crosscut_rate !== null && second.crosscut_rate
+      ? [
+          `${first.strategy}/${second.strategy} cross-cut ratio: ${(first.crosscut_rate / second.crosscut_rate).toFixed(2)}`,
+        ]
+      : [];
+  return [
+    `decomposed at ${evaluation.base_commit.slice(0, 10)} (${evaluation.files} files), measured over the ${evaluation.window} later non-merge commits`,
+    'strategy   leaves  eligible  crosscut   rate',
+    ...rows,
+    ...ratio,
+  ].join('\n');
 }
 
 function isStrategy(name: string): name is DecomposeStrategyName {

@@ -5,8 +5,6 @@
  */
 import type { ScopeFile } from '../scope-file.js';
 
-export type StrategyName = 'auto' | 'directory' | 'imports' | 'cochange';
-
 export interface Strategy {
   readonly name: string;
   group(files: readonly ScopeFile[]): ScopeFile[][];

@@ -1,0 +1,75 @@
+/**
+ * Clusters files along the edges of a FileGraph: strongest edges first, two clusters join while
+ * the result still fits in one leaf (files and tokens), so strongly related files end up in the
+ * same leaf and weak links are the ones cut. Consecutive files of one directory are joined by a
+ * faint edge, so files without any signal still group by directory rather than scatter.
+ * Clusters come back ordered by their first path, which keeps the packing of small clusters into
+ * parts close to the directory layout.
+ */
+import type { DecomposeLimits } from '../decompose.js';
+import type { FileGraph } from '../file-graph.js';
+import { estimateTokens } from '../scope-file.js';
+import type { ScopeFile } from '../scope-file.js';
+import type { Strategy } from './strategy.js';
+
+/** Below any real signal: one co-change in a commit of 10,000 files still weighs more. */
+const SAME_DIRECTORY_WEIGHT = 1e-6;
+
+export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeLimits): Strategy {
+  return {
+    name,
+    group(files) {
+      const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const index = new Map(sorted.map((file, i) => [file.path, i]));
+      const edges: [number, number, number][] = [];
+      sorted.forEach((file, i) => {
+        for (const [other, weight] of graph.neighbours(file.path)) {
+          const j = index.get(other);
+          if (j !== undefined && i < j) edges.push([weight, i, j]);
+        }
+        const next = sorted[i + 1];
+        if (next && dirOf(next.path) === dirOf(file.path))
+          edges.push([SAME_DIRECTORY_WEIGHT, i, i + 1]);
+      });
+      edges.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
+      const parent = sorted.map((_, i) => i);
+      const count = sorted.map(() => 1);
+      const tokens = sorted.map((file) => estimateTokens(file.bytes));
+      const find = (i: number): number => {
+        let root = i;
+        while (parent[root] !== root) root = parent[root] as number;
+        while (parent[i] !== root) {
+          const next = parent[i] as number;
+          parent[i] = root;
+          i = next;
+        }
+        return root;
+      };
+      for (const [, a, b] of edges) {
+        const ra = find(a);
+        const rb = find(b);
+        if (ra === rb) continue;
+        const files = (count[ra] as number) + (count[rb] as number);
+        const size = (tokens[ra] as number) + (tokens[rb] as number);
+        if (files > limits.maxFiles || size > limits.maxTokens) continue;
+        const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
+        parent[drop] = keep;
+        count[keep] = files;
+        tokens[keep] = size;
+      }
+      const clusters = new Map<number, ScopeFile[]>();
+      sorted.forEach((file, i) => {
+        const root = find(i);
+        const cluster = clusters.get(root);
+        if (cluster) cluster.push(file);
+        else clusters.set(root, [file]);
+      });
+      // Roots are the smallest index of each cluster, so map order is first-path order.
+      return [...clusters.entries()].sort(([a], [b]) => a - b).map(([, cluster]) => cluster);
+    },
+  };
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
