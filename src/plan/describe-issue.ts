@@ -53,7 +53,7 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     }
     case 'invalid_value':
       if (input === undefined) return `missing required key ${key}`;
-      return `expected ${key} to be ${issue.values.map((v) => `\`${String(v)}\``).join(' or ')}, got ${showValue(input)}`;
+      return `expected ${key} to be ${oneOf(issue.values.map((v) => `\`${String(v)}\``))}, got ${showValue(input)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
     case 'invalid_format':
@@ -108,4 +108,9 @@ function describePrimitive(value: unknown): string {
     default:
       return typeof value;
   }
+}
+
+/** `a`, `a or b`, `one of a, b, c`. */
+function oneOf(choices: readonly string[]): string {
+  return choices.length > 2 ? `one of ${choices.join(', ')}` : choices.join(' or ');
 }
