@@ -6,6 +6,7 @@ import {
   directoryStrategy,
   leavesOf,
   nodesOf,
+  strategiesFor,
   treeHeight,
 } from '../../src/decompose/index.js';
 import type { DecomposeLimits, ScopeFile, SubplanNode } from '../../src/decompose/index.js';
@@ -62,6 +63,14 @@ describe('decomposeFiles', () => {
     expect(
       tree.children.map((child) => new Set(child.files.map((f) => f.split('/')[1])).size),
     ).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('follows the folder tree under auto when imports and history say nothing', () => {
+    const files = nestedPackages();
+    const limits = { ...DEFAULT_LIMITS, maxFiles: 4, minFiles: 2 };
+    const tree = decomposeFiles('api', files, limits, strategiesFor('auto', {}, limits));
+    expectWellFormed(tree, files, limits);
+    expect(tree.children.map((child) => new Set(child.files.map((f) => f.split('/')[1])).size)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it('keeps a small project shallow: 40 files over 3 levels need depth 2 at most', () => {

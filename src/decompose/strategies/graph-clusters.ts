@@ -1,10 +1,13 @@
 /**
  * Clusters files along the edges of a FileGraph: strongest edges first, two clusters join while
  * the result still fits in one leaf (files and tokens), so strongly related files end up in the
- * same leaf and weak links are the ones cut. Consecutive files of one directory are joined by a
- * faint edge, so files without any signal still group by directory rather than scatter.
- * Clusters come back ordered by their first path, which keeps the packing of small clusters into
- * parts close to the directory layout.
+ * same leaf and weak links are the ones cut. Neighbouring files in path order are joined by faint
+ * edges that grow with the depth of the directory they share, so files without any signal still
+ * group along the folder tree rather than scatter. Clusters come back ordered by their first path.
+ *
+ * A set with no real edge at all is returned whole: the graph has nothing to say about it, and
+ * the directory strategy that follows cuts it along the folder tree instead of into leaf-sized
+ * runs of the sorted list.
  */
 import type { DecomposeLimits } from '../decompose.js';
 import type { FileGraph } from '../file-graph.js';
@@ -12,8 +15,8 @@ import { estimateTokens } from '../scope-file.js';
 import type { ScopeFile } from '../scope-file.js';
 import type { Strategy } from './strategy.js';
 
-/** Below any real signal: one co-change in a commit of 10,000 files still weighs more. */
-const SAME_DIRECTORY_WEIGHT = 1e-6;
+/** Far below any real signal: one co-change in a commit of 100 files weighs 1e-2. */
+const FOLDER_WEIGHT_PER_LEVEL = 1e-7;
 
 export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeLimits): Strategy {
   return {
@@ -27,9 +30,11 @@ export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeL
           const j = index.get(other);
           if (j !== undefined && i < j) edges.push([weight, i, j]);
         }
+      });
+      if (edges.length === 0) return [[...files]];
+      sorted.forEach((file, i) => {
         const next = sorted[i + 1];
-        if (next && dirOf(next.path) === dirOf(file.path))
-          edges.push([SAME_DIRECTORY_WEIGHT, i, i + 1]);
+        if (next) edges.push([FOLDER_WEIGHT_PER_LEVEL * (1 + sharedDepth(file.path, next.path)), i, i + 1]);
       });
       edges.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
       const parent = sorted.map((_, i) => i);
@@ -70,6 +75,11 @@ export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeL
   };
 }
 
-function dirOf(path: string): string {
-  return path.slice(0, path.lastIndexOf('/') + 1);
+/** Number of directories two paths share from the root. */
+function sharedDepth(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  let depth = 0;
+  while (depth < left.length - 1 && depth < right.length - 1 && left[depth] === right[depth]) depth++;
+  return depth;
 }
