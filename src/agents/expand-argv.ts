@@ -18,7 +18,16 @@ export interface TemplateValues {
   readonly files_file: string;
 }
 
-export const TEMPLATE_FIELDS = ['prompt', 'phase', 'subplan', 'worktree', 'branch', 'run', 'files', 'files_file'] as const;
+export const TEMPLATE_FIELDS = [
+  'prompt',
+  'phase',
+  'subplan',
+  'worktree',
+  'branch',
+  'run',
+  'files',
+  'files_file',
+] as const;
 
 const FIELD = /\{([a-z_]+)\}/g;
 

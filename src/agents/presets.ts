@@ -40,4 +40,3 @@ export function agentArgvTemplate(program: AgentProgram): readonly string[] {
       return unreachable(program);
   }
 }
-

@@ -45,7 +45,8 @@ const MAX_EVENT_LINE = 2000;
 
 export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
   const [file, ...args] = options.argv;
-  if (file === undefined || file === '') return { status: 'spawn-failed', message: 'the agent command is empty', tail: [] };
+  if (file === undefined || file === '')
+    return { status: 'spawn-failed', message: 'the agent command is empty', tail: [] };
   await mkdir(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const subprocess = execa(file, args, {
@@ -91,14 +92,20 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
     if (tail.length > TAIL_LINES) tail.shift();
     options.onLine?.(stream, line);
   };
-  const pumps = [pumpLines(subprocess.stdout, 'stdout', log, onLine), pumpLines(subprocess.stderr, 'stderr', log, onLine)];
+  const pumps = [
+    pumpLines(subprocess.stdout, 'stdout', log, onLine),
+    pumpLines(subprocess.stderr, 'stderr', log, onLine),
+  ];
   const result = await subprocess;
   await Promise.all(pumps);
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
   await new Promise<void>((resolve) => log.end(resolve));
 
-  if (pid === undefined || (result.failed && result.exitCode === undefined && result.signal === undefined)) {
+  if (
+    pid === undefined ||
+    (result.failed && result.exitCode === undefined && result.signal === undefined)
+  ) {
     return { status: 'spawn-failed', message: result.shortMessage ?? `cannot start ${file}`, tail };
   }
   if (cancelled) return { status: 'cancelled', tail };

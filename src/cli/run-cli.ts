@@ -6,9 +6,11 @@
 import { Command, CommanderError } from 'commander';
 import { PlanError, SubplanError, formatDiagnostic } from '../core/index.js';
 import { registerDecompose } from './commands/decompose.js';
+import { registerList } from './commands/list.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT_BAD_INPUT, EXIT_TASK_FAILED } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -33,6 +35,8 @@ export async function runCli(io: CliIo): Promise<number> {
   registerRun(program, io, setExit);
   registerPlan(program, io, setExit);
   registerDecompose(program, io, setExit);
+  registerStatus(program, io, setExit);
+  registerList(program, io, setExit);
   registerValidate(program, io, setExit);
   registerSchema(program, io, setExit);
   for (const command of program.commands) command.exitOverride();

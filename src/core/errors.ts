@@ -15,7 +15,9 @@ export interface Diagnostic {
 
 /** Formats a diagnostic as `file:line:col: message` (or `file: message` without a position). */
 export function formatDiagnostic(d: Diagnostic): string {
-  return d.line === undefined ? `${d.file}: ${d.message}` : `${d.file}:${d.line}:${d.col ?? 1}: ${d.message}`;
+  return d.line === undefined
+    ? `${d.file}: ${d.message}`
+    : `${d.file}:${d.line}:${d.col ?? 1}: ${d.message}`;
 }
 
 export type SubplanErrorCode =
@@ -71,7 +73,9 @@ export class GitError extends SubplanError {
   readonly args: readonly string[];
   readonly stderr: string;
   constructor(options: { args: readonly string[]; stderr: string; cause?: unknown }) {
-    super(`git ${options.args.join(' ')} failed: ${options.stderr.trim()}`, { cause: options.cause });
+    super(`git ${options.args.join(' ')} failed: ${options.stderr.trim()}`, {
+      cause: options.cause,
+    });
     this.args = options.args;
     this.stderr = options.stderr;
   }
@@ -100,5 +104,24 @@ export class EmptyScopeError extends SubplanError {
     );
     this.phase = options.phase;
     this.globs = options.globs;
+  }
+}
+
+/** Another process owns the run; `holderPid`/`holderHost` say which, when it could be read. */
+export class RunLockedError extends SubplanError {
+  readonly code = 'run-locked';
+  readonly exitCode = 2;
+  readonly runId: string;
+  readonly holderPid: number | null;
+  readonly holderHost: string | null;
+  constructor(options: { runId: string; holderPid: number | null; holderHost: string | null }) {
+    const who =
+      options.holderPid === null
+        ? 'another process'
+        : `process ${options.holderPid}${options.holderHost ? ` on ${options.holderHost}` : ''}`;
+    super(`run ${options.runId} is in use by ${who}; wait for it to finish or stop it first`);
+    this.runId = options.runId;
+    this.holderPid = options.holderPid;
+    this.holderHost = options.holderHost;
   }
 }

@@ -21,6 +21,13 @@ export interface RunStartedEvent extends EventBase {
   readonly base_commit: string;
   readonly max_parallel: number;
   readonly task_count: number;
+  /** Every task of the run, in graph order, so readers know the whole run from its first line. */
+  readonly tasks: readonly {
+    readonly id: string;
+    readonly phase: string;
+    readonly kind: TaskKind;
+    readonly depends_on: readonly string[];
+  }[];
 }
 
 export interface TaskQueuedEvent extends EventBase {
@@ -55,6 +62,8 @@ export interface TaskFinishedEvent extends EventBase {
   readonly kind: TaskKind;
   readonly attempt: number;
   readonly outcome: TaskOutcome;
+  /** Why it did not succeed, in a sentence; null when it did. */
+  readonly reason: string | null;
   /** Absent for tasks that never started (skipped, cancelled while queued). */
   readonly started_at?: string;
   readonly duration_ms?: number;

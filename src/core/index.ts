@@ -7,6 +7,7 @@ export {
   GitError,
   RunNotFoundError,
   EmptyScopeError,
+  RunLockedError,
   formatDiagnostic,
 } from './errors.js';
 export type { Diagnostic, SubplanErrorCode } from './errors.js';

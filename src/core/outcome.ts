@@ -23,9 +23,17 @@ export type TaskOutcome =
       readonly exitCode?: number;
       readonly signal?: string;
     }
-  | { readonly status: 'conflict'; readonly files: readonly string[]; readonly sources: readonly string[] }
+  | {
+      readonly status: 'conflict';
+      readonly files: readonly string[];
+      readonly sources: readonly string[];
+    }
   | { readonly status: 'cancelled'; readonly reason: CancelReason }
-  | { readonly status: 'skipped'; readonly reason: 'dependency-failed'; readonly dependency: string };
+  | {
+      readonly status: 'skipped';
+      readonly reason: 'dependency-failed';
+      readonly dependency: string;
+    };
 
 export type TaskStatus = TaskOutcome['status'];
 

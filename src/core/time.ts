@@ -26,7 +26,10 @@ export function parseDuration(text: string): number | undefined {
   const [, h, m, s, ms] = match;
   if (h === undefined && m === undefined && s === undefined && ms === undefined) return undefined;
   return (
-    Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s + Number(ms ?? 0)
+    Number(h ?? 0) * UNIT_MS.h +
+    Number(m ?? 0) * UNIT_MS.m +
+    Number(s ?? 0) * UNIT_MS.s +
+    Number(ms ?? 0)
   );
 }
 

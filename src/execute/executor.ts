@@ -9,7 +9,11 @@ export interface AgentTaskRequest {
   readonly taskId: string;
   readonly phase: string;
   readonly prompt: string;
-  readonly repo: { readonly root: string; readonly commonDir: string; readonly config: readonly string[] };
+  readonly repo: {
+    readonly root: string;
+    readonly commonDir: string;
+    readonly config: readonly string[];
+  };
   readonly worktree: string;
   readonly branch: string;
   readonly baseCommit: string;

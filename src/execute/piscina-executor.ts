@@ -34,11 +34,15 @@ export class PiscinaExecutor implements Executor {
   readonly tasksPerThread: number;
 
   constructor(options: PiscinaExecutorOptions) {
-    this.threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), options.maxParallel));
+    this.threads = Math.max(
+      1,
+      Math.min(options.threads ?? availableParallelism(), options.maxParallel),
+    );
     this.tasksPerThread = Math.ceil(options.maxParallel / this.threads);
     const fromSource = import.meta.url.endsWith('.ts');
     this.#pool = new Piscina({
-      filename: new URL(fromSource ? './worker-source-loader.mjs' : './worker.js', import.meta.url).href,
+      filename: new URL(fromSource ? './worker-source-loader.mjs' : './worker.js', import.meta.url)
+        .href,
       minThreads: this.threads,
       maxThreads: this.threads,
       concurrentTasksPerWorker: this.tasksPerThread,
@@ -49,7 +53,10 @@ export class PiscinaExecutor implements Executor {
     });
   }
 
-  async runAgentTask(request: AgentTaskRequest, hooks: AgentTaskHooks = {}): Promise<AgentTaskResult> {
+  async runAgentTask(
+    request: AgentTaskRequest,
+    hooks: AgentTaskHooks = {},
+  ): Promise<AgentTaskResult> {
     const { port1, port2 } = new MessageChannel();
     let pid: number | undefined;
     let startedAt: number | undefined;
@@ -77,7 +84,10 @@ export class PiscinaExecutor implements Executor {
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal?.aborted) onAbort();
     try {
-      return (await this.#pool.run({ request, port: port2 }, { transferList: [port2] })) as AgentTaskResult;
+      return (await this.#pool.run(
+        { request, port: port2 },
+        { transferList: [port2] },
+      )) as AgentTaskResult;
     } catch (error) {
       const now = Date.now();
       return {

@@ -18,10 +18,17 @@ export interface AgentTaskContext {
   readonly onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
-export async function runAgentTask(request: AgentTaskRequest, context: AgentTaskContext): Promise<TaskOutcome> {
+export async function runAgentTask(
+  request: AgentTaskRequest,
+  context: AgentTaskContext,
+): Promise<TaskOutcome> {
   const repo = createRepo(request.repo);
   try {
-    await addWorktree(repo, { dir: request.worktree, branch: request.branch, commit: request.baseCommit });
+    await addWorktree(repo, {
+      dir: request.worktree,
+      branch: request.branch,
+      commit: request.baseCommit,
+    });
   } catch (error) {
     return { status: 'failed', reason: 'worktree-failed', message: errorText(error) };
   }
@@ -58,7 +65,10 @@ export async function runAgentTask(request: AgentTaskRequest, context: AgentTask
   const failure = exitFailure(exit, context.signal);
   if (failure) return failure;
   try {
-    const commit = await commitChanges(repo, { worktree: request.worktree, message: request.commitMessage });
+    const commit = await commitChanges(repo, {
+      worktree: request.worktree,
+      message: request.commitMessage,
+    });
     return { status: 'succeeded', commit };
   } catch (error) {
     return { status: 'failed', reason: 'commit-failed', message: errorText(error) };
@@ -67,16 +77,32 @@ export async function runAgentTask(request: AgentTaskRequest, context: AgentTask
 
 function exitFailure(exit: AgentExit, signal: AbortSignal): TaskOutcome | undefined {
   const last = exit.tail.at(-1)?.trim();
-  const said = last ? `; its last output: ${last.length > 200 ? `${last.slice(0, 197)}...` : last}` : '';
+  const said = last
+    ? `; its last output: ${last.length > 200 ? `${last.slice(0, 197)}...` : last}`
+    : '';
   switch (exit.status) {
     case 'exited':
       return exit.exitCode === 0
         ? undefined
-        : { status: 'failed', reason: 'exit-non-zero', exitCode: exit.exitCode, message: `the agent exited with code ${exit.exitCode}${said}` };
+        : {
+            status: 'failed',
+            reason: 'exit-non-zero',
+            exitCode: exit.exitCode,
+            message: `the agent exited with code ${exit.exitCode}${said}`,
+          };
     case 'signalled':
-      return { status: 'failed', reason: 'killed-by-signal', signal: exit.signal, message: `the agent was killed by ${exit.signal}${said}` };
+      return {
+        status: 'failed',
+        reason: 'killed-by-signal',
+        signal: exit.signal,
+        message: `the agent was killed by ${exit.signal}${said}`,
+      };
     case 'timed-out':
-      return { status: 'failed', reason: 'timeout', message: `the agent ran longer than its timeout (${exit.timeoutMs} ms); its process tree was killed${said}` };
+      return {
+        status: 'failed',
+        reason: 'timeout',
+        message: `the agent ran longer than its timeout (${exit.timeoutMs} ms); its process tree was killed${said}`,
+      };
     case 'cancelled':
       return { status: 'cancelled', reason: cancelReason(signal) };
     case 'spawn-failed':
@@ -93,4 +119,3 @@ function cancelReason(signal: AbortSignal): 'fail-fast' | 'interrupted' {
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-

@@ -6,7 +6,12 @@
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { ConcurrencyProbe } from './concurrency-probe.js';
-import type { AgentTaskRequest, AgentTaskResult, CoordinatorMessage, WorkerMessage } from './executor.js';
+import type {
+  AgentTaskRequest,
+  AgentTaskResult,
+  CoordinatorMessage,
+  WorkerMessage,
+} from './executor.js';
 import { runAgentTask } from './run-agent-task.js';
 
 export interface WorkerTask {
@@ -16,7 +21,10 @@ export interface WorkerTask {
 
 const probe = new ConcurrencyProbe((workerData as { probe: SharedArrayBuffer }).probe);
 
-export default async function runWorkerTask({ request, port }: WorkerTask): Promise<AgentTaskResult> {
+export default async function runWorkerTask({
+  request,
+  port,
+}: WorkerTask): Promise<AgentTaskResult> {
   const post = (message: WorkerMessage) => port.postMessage(message);
   const controller = new AbortController();
   port.on('message', (message: CoordinatorMessage) => {

@@ -5,7 +5,10 @@
 import type { Repo } from './repo.js';
 import { gitStatus } from './repo.js';
 
-export async function commitChanges(repo: Repo, options: { worktree: string; message: string }): Promise<string> {
+export async function commitChanges(
+  repo: Repo,
+  options: { worktree: string; message: string },
+): Promise<string> {
   await repo.git(['add', '--all'], options.worktree);
   const staged = await gitStatus(repo, ['diff', '--cached', '--quiet'], options.worktree);
   if (staged.exitCode === 1) {

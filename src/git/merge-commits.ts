@@ -42,18 +42,37 @@ export async function mergeCommits(
       merged.push(source.label);
       continue;
     }
-    const tree = await gitStatus(repo, ['merge-tree', '--write-tree', '--name-only', '-z', head, source.commit]);
+    const tree = await gitStatus(repo, [
+      'merge-tree',
+      '--write-tree',
+      '--name-only',
+      '-z',
+      head,
+      source.commit,
+    ]);
     if (tree.exitCode === 1) {
       const [header = ''] = tree.stdout.split('\0\0');
-      const files = [...new Set(header.split('\0').slice(1).filter((f) => f !== ''))].sort();
+      const files = [
+        ...new Set(
+          header
+            .split('\0')
+            .slice(1)
+            .filter((f) => f !== ''),
+        ),
+      ].sort();
       return { status: 'conflict', files, sources: [...merged, source.label] };
     }
     if (tree.exitCode !== 0) {
-      throw new GitError({ args: ['merge-tree', '--write-tree', head, source.commit], stderr: tree.stderr });
+      throw new GitError({
+        args: ['merge-tree', '--write-tree', head, source.commit],
+        stderr: tree.stderr,
+      });
     }
     const treeId = tree.stdout.split('\0')[0]?.trim() ?? '';
     const message = options.message(source.label);
-    head = (await repo.git(['commit-tree', treeId, '-p', head, '-p', source.commit, '-m', message])).trim();
+    head = (
+      await repo.git(['commit-tree', treeId, '-p', head, '-p', source.commit, '-m', message])
+    ).trim();
     merged.push(source.label);
   }
   return { status: 'merged', commit: head };

@@ -29,30 +29,42 @@ export interface Repo {
 
 /** Opens the repository containing `dir`, or throws `RepoError` when there is none. */
 export async function openRepo(dir: string): Promise<Repo> {
-  const probe = await execa('git', ['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-common-dir'], {
-    cwd: dir,
-    reject: false,
-  });
+  const probe = await execa(
+    'git',
+    ['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-common-dir'],
+    {
+      cwd: dir,
+      reject: false,
+    },
+  );
   const [root, commonDir] = probe.stdout.split('\n');
   if (probe.exitCode !== 0 || !root || !commonDir) {
     const why = probe.failed && probe.exitCode === undefined ? `: ${probe.shortMessage}` : '';
     throw new RepoError(`${dir} is not inside a git repository${why}`, { repoDir: dir });
   }
-  const hasIdentity = await execa('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd: root, reject: false });
+  const hasIdentity = await execa('git', ['var', 'GIT_COMMITTER_IDENT'], {
+    cwd: root,
+    reject: false,
+  });
   // No automatic gc in the middle of a run: it would compete with agents for the disk and the
   // object store while dozens of worktrees commit at once.
   const config = [...NO_AUTO_GC, ...(hasIdentity.exitCode === 0 ? [] : FALLBACK_IDENTITY)];
   return createRepo({ root, commonDir, config });
 }
 
-export function createRepo(options: { root: string; commonDir: string; config: readonly string[] }): Repo {
+export function createRepo(options: {
+  root: string;
+  commonDir: string;
+  config: readonly string[];
+}): Repo {
   const repo: Repo = {
     root: options.root,
     commonDir: options.commonDir,
     config: options.config,
     async git(args, cwd = options.root) {
       const result = await gitStatus(repo, args, cwd);
-      if (result.exitCode !== 0) throw new GitError({ args, stderr: result.stderr || result.stdout });
+      if (result.exitCode !== 0)
+        throw new GitError({ args, stderr: result.stderr || result.stdout });
       return result.stdout;
     },
   };
@@ -66,7 +78,11 @@ export async function gitStatus(
   cwd = repo.root,
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const configArgs = repo.config.flatMap((setting) => ['-c', setting]);
-  const result = await execa('git', [...configArgs, ...args], { cwd, reject: false, stdin: 'ignore' });
+  const result = await execa('git', [...configArgs, ...args], {
+    cwd,
+    reject: false,
+    stdin: 'ignore',
+  });
   if (result.failed && result.exitCode === undefined) {
     throw new GitError({ args, stderr: result.shortMessage ?? 'git could not be started' });
   }
@@ -75,10 +91,18 @@ export async function gitStatus(
 
 /** Resolves a ref to a commit id; throws `RepoError` naming the ref when it does not resolve. */
 export async function resolveCommit(repo: Repo, ref: string): Promise<string> {
-  const result = await gitStatus(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  const result = await gitStatus(repo, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ]);
   const commit = result.stdout.trim();
   if (result.exitCode !== 0 || commit === '') {
-    throw new RepoError(`\`${ref}\` does not name a commit in ${repo.root}`, { repoDir: repo.root });
+    throw new RepoError(`\`${ref}\` does not name a commit in ${repo.root}`, {
+      repoDir: repo.root,
+    });
   }
   return commit;
 }

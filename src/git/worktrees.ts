@@ -22,10 +22,22 @@ export function worktreePath(repo: Repo, runId: string, taskId: string): string 
  * Creates (or re-creates, for a retry) a worktree on `branch` at `commit`. `-B` resets a branch
  * left by an earlier attempt; `--force` allows a path whose registration is stale.
  */
-export async function addWorktree(repo: Repo, options: { dir: string; branch: string; commit: string }): Promise<void> {
+export async function addWorktree(
+  repo: Repo,
+  options: { dir: string; branch: string; commit: string },
+): Promise<void> {
   await withWorktreeLock(repo, async () => {
     if (existsSync(options.dir)) await removeUnlocked(repo, options.dir);
-    await repo.git(['worktree', 'add', '--force', '--quiet', '-B', options.branch, options.dir, options.commit]);
+    await repo.git([
+      'worktree',
+      'add',
+      '--force',
+      '--quiet',
+      '-B',
+      options.branch,
+      options.dir,
+      options.commit,
+    ]);
   });
 }
 

@@ -171,9 +171,7 @@ function explainUnion(issue: z.core.$ZodIssue, root: unknown): z.core.$ZodIssue[
   const names = expected.map((name) =>
     name === 'boolean' ? '`true` or `false`' : name === 'object' ? 'a mapping' : name,
   );
-  return [
-    { ...issue, code: 'custom', message: `expected ${names.join(' or ')}` },
-  ];
+  return [{ ...issue, code: 'custom', message: `expected ${names.join(' or ')}` }];
 }
 
 /** `own` is the block at `path`: the message points at the limit that block itself sets. */

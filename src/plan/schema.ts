@@ -95,12 +95,9 @@ export const PhaseSchema = z.strictObject({
   estimate: duration
     .optional()
     .meta({ description: 'Expected duration of one agent task of the phase, used to order work.' }),
-  decompose: z
-    .union([z.boolean(), DecomposeSchema])
-    .optional()
-    .meta({
-      description: '`true` to cut the phase into subplans with the plan defaults, or overrides.',
-    }),
+  decompose: z.union([z.boolean(), DecomposeSchema]).optional().meta({
+    description: '`true` to cut the phase into subplans with the plan defaults, or overrides.',
+  }),
   agent: AgentSchema.optional(),
 });
 

@@ -12,14 +12,22 @@ export function formatSummaryTable(summary: RunSummary): string {
   ]);
   const header = ['task', 'kind', 'status', 'duration', 'branch'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  const problems = summary.tasks.filter((t) => t.reason !== null && t.status !== 'skipped').map((t) => `  ${t.id}: ${t.reason ?? ''}`);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const problems = summary.tasks
+    .filter((t) => t.reason !== null && t.status !== 'skipped')
+    .map((t) => `  ${t.id}: ${t.reason ?? ''}`);
   return [
     line(header),
     ...rows.map(line),
     '',
     `status: ${summary.status}   makespan: ${formatDuration(summary.makespan_ms)}   peak: ${summary.peak_concurrency}/${summary.max_parallel}`,
     ...(problems.length > 0 ? ['problems:', ...problems] : []),
-    summary.result_branch ? `result: ${summary.result_branch}` : 'result: none (the run did not finish cleanly; finished branches are kept)',
+    summary.result_branch
+      ? `result: ${summary.result_branch}`
+      : 'result: none (the run did not finish cleanly; finished branches are kept)',
   ].join('\n');
 }

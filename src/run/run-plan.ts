@@ -43,7 +43,13 @@ import type {
   TaskGraph,
   TaskNode,
 } from '../schedule/index.js';
-import { EventLog, readDurationHistory, recordDurations, runPaths } from '../state/index.js';
+import {
+  RunStore,
+  acquireRunLock,
+  readDurationHistory,
+  recordDurations,
+  runPaths,
+} from '../state/index.js';
 import type { RunPaths } from '../state/index.js';
 import { RESULT_TASK } from './build-task-graph.js';
 import { prepareGraph } from './prepare-graph.js';
@@ -87,6 +93,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
     options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
   const history = await readDurationHistory(paths.stateDir, options.plan.name);
   const { graph, warnings } = await prepareGraph({ plan: options.plan, repo, baseCommit, history });
+  await mkdir(paths.runDir, { recursive: true });
+  const lock = await acquireRunLock(paths.runDir, runId);
   const executor = options.executor ?? new PiscinaExecutor({ maxParallel });
   const run = new PlanRun({
     ...options,
@@ -104,6 +112,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
     return await run.execute(startedAt);
   } finally {
     if (!options.executor) await executor.close();
+    await lock.release();
   }
 }
 
@@ -121,7 +130,7 @@ interface PlanRunContext extends RunPlanOptions {
 
 class PlanRun {
   readonly #context: PlanRunContext;
-  readonly #log: EventLog;
+  readonly #store: RunStore;
   readonly #phases: Map<string, PhaseDefinition>;
   readonly #commits = new Map<string, string>();
   readonly #branches = new Map<string, string>();
@@ -132,7 +141,7 @@ class PlanRun {
 
   constructor(context: PlanRunContext) {
     this.#context = context;
-    this.#log = new EventLog(context.paths.eventsFile);
+    this.#store = new RunStore(context.paths);
     this.#phases = new Map(context.plan.phases.map((phase) => [phase.id, phase]));
   }
 
@@ -147,6 +156,14 @@ class PlanRun {
       base_commit: this.#context.baseCommit,
       max_parallel: maxParallel,
       task_count: graph.size,
+      tasks: graph
+        .tasks()
+        .map((task) => ({
+          id: task.id,
+          phase: task.phase,
+          kind: task.kind,
+          depends_on: graph.dependencies(task.id),
+        })),
     });
     for (const message of this.#context.warnings) this.#emit({ type: 'warning', message });
     if (dirty) {
@@ -295,6 +312,7 @@ class PlanRun {
       kind: task.kind,
       attempt: settled.attempts,
       outcome: settled.outcome,
+      reason: describeOutcome(settled.outcome),
       ...(settled.startedAt !== undefined && { started_at: isoTime(settled.startedAt) }),
       ...(duration !== undefined && { duration_ms: duration }),
     });
@@ -363,6 +381,7 @@ class PlanRun {
       peak_concurrency: summary.peak_concurrency,
       makespan_ms: summary.makespan_ms,
     });
+    await this.#store.flush();
     return summary;
   }
 
@@ -417,7 +436,7 @@ class PlanRun {
 
   #emitAt(ms: number, input: RunEventInput): void {
     const event = { ...input, ts: isoTime(ms), run_id: this.#context.runId } as RunEvent;
-    this.#log.append(event);
+    this.#store.record(event);
     this.#context.onEvent?.(event);
   }
 }

@@ -9,7 +9,8 @@ export function remainingPathWeights(graph: TaskGraph): Map<string, number> {
   const weights = new Map<string, number>();
   for (const id of graph.topologicalOrder().reverse()) {
     let heaviestTail = 0;
-    for (const successor of graph.successors(id)) heaviestTail = Math.max(heaviestTail, weights.get(successor) ?? 0);
+    for (const successor of graph.successors(id))
+      heaviestTail = Math.max(heaviestTail, weights.get(successor) ?? 0);
     weights.set(id, graph.get(id).weightMs + heaviestTail);
   }
   return weights;
@@ -44,10 +45,18 @@ export function scheduleBounds(graph: TaskGraph, maxParallel: number): ScheduleB
     criticalPath.push(current);
     let next: string | undefined;
     for (const successor of graph.successors(current)) {
-      if (next === undefined || (weights.get(successor) ?? 0) > (weights.get(next) ?? 0)) next = successor;
+      if (next === undefined || (weights.get(successor) ?? 0) > (weights.get(next) ?? 0))
+        next = successor;
     }
     current = next;
   }
-  const workMs = graph.tasks().reduce((sum, task) => sum + (task.kind === 'agent' ? task.weightMs : 0), 0);
-  return { criticalPathMs, workMs, lowerBoundMs: Math.max(criticalPathMs, workMs / maxParallel), criticalPath };
+  const workMs = graph
+    .tasks()
+    .reduce((sum, task) => sum + (task.kind === 'agent' ? task.weightMs : 0), 0);
+  return {
+    criticalPathMs,
+    workMs,
+    lowerBoundMs: Math.max(criticalPathMs, workMs / maxParallel),
+    criticalPath,
+  };
 }

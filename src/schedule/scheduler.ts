@@ -44,7 +44,12 @@ export interface ScheduleOptions {
   /** Aborting it interrupts the run: running agents are stopped, the rest cancelled. */
   readonly signal?: AbortSignal;
   readonly onQueued?: (task: TaskNode) => void;
-  readonly onRetry?: (task: AgentTaskNode, failed: TaskAttempt, attempt: number, delayMs: number) => void;
+  readonly onRetry?: (
+    task: AgentTaskNode,
+    failed: TaskAttempt,
+    attempt: number,
+    delayMs: number,
+  ) => void;
   readonly onSettled?: (task: TaskNode, settled: SettledTask) => void;
 }
 
@@ -103,7 +108,8 @@ class Schedule {
         const count = this.#graph.dependencies(task.id).length;
         this.#pending.set(task.id, count);
       }
-      for (const task of this.#graph.tasks()) if (this.#pending.get(task.id) === 0) this.#enqueue(task);
+      for (const task of this.#graph.tasks())
+        if (this.#pending.get(task.id) === 0) this.#enqueue(task);
       if (signal?.aborted) this.#stop('interrupted');
       this.#pump();
       this.#checkDone();
@@ -162,14 +168,20 @@ class Schedule {
 
   #afterAttempt(task: TaskNode, attempt: number, result: TaskAttempt): void {
     const retries = task.kind === 'agent' ? (this.#options.retriesOf?.(task) ?? 0) : 0;
-    if (task.kind === 'agent' && result.outcome.status === 'failed' && attempt <= retries && !this.#stopReason) {
+    if (
+      task.kind === 'agent' &&
+      result.outcome.status === 'failed' &&
+      attempt <= retries &&
+      !this.#stopReason
+    ) {
       const delay = (this.#options.retryDelayMs ?? defaultRetryDelayMs)(attempt);
       this.#options.onRetry?.(task, result, attempt + 1, delay);
       this.#retryTimers.set(
         task.id,
         setTimeout(() => {
           this.#retryTimers.delete(task.id);
-          if (this.#stopReason) this.#settle(task, { outcome: { status: 'cancelled', reason: this.#stopReason } });
+          if (this.#stopReason)
+            this.#settle(task, { outcome: { status: 'cancelled', reason: this.#stopReason } });
           else this.#agents.push(task.id);
           this.#pump();
           this.#checkDone();
@@ -194,7 +206,10 @@ class Schedule {
           const left = (this.#pending.get(successor) ?? 0) - 1;
           this.#pending.set(successor, left);
           if (left === 0 && !this.#settled.has(successor)) {
-            if (this.#stopReason) this.#settle(this.#graph.get(successor), { outcome: { status: 'cancelled', reason: this.#stopReason } });
+            if (this.#stopReason)
+              this.#settle(this.#graph.get(successor), {
+                outcome: { status: 'cancelled', reason: this.#stopReason },
+              });
             else this.#enqueue(this.#graph.get(successor));
           }
         }
@@ -234,7 +249,8 @@ class Schedule {
       this.#settle(this.#graph.get(id), { outcome: { status: 'cancelled', reason } });
     }
     const queued = [...this.#agents.drain(), ...this.#merges.drain()];
-    for (const id of queued) this.#settle(this.#graph.get(id), { outcome: { status: 'cancelled', reason } });
+    for (const id of queued)
+      this.#settle(this.#graph.get(id), { outcome: { status: 'cancelled', reason } });
     // Tasks still waiting on dependencies are cancelled now, unless a running task may yet settle them.
     for (const task of this.#graph.tasks()) {
       if (this.#settled.has(task.id) || this.#running.has(task.id)) continue;
@@ -253,4 +269,3 @@ function crashed(error: unknown): TaskAttempt {
   const message = error instanceof Error ? error.message : String(error);
   return { outcome: { status: 'failed', reason: 'executor-failed', message } };
 }
-

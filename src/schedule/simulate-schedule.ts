@@ -30,7 +30,9 @@ export function simulateSchedule(
   let arrival = 0;
   const arrivals = new Map<string, number>();
   const rank =
-    options.order === 'fifo' ? (id: string) => -(arrivals.get(id) ?? 0) : (id: string) => weights.get(id) ?? 0;
+    options.order === 'fifo'
+      ? (id: string) => -(arrivals.get(id) ?? 0)
+      : (id: string) => weights.get(id) ?? 0;
   const agents = new ReadyQueue({ rank, order: (id) => graph.indexOf(id) });
   const merges = new ReadyQueue({ rank, order: (id) => graph.indexOf(id) });
   const pending = new Map(graph.tasks().map((t) => [t.id, graph.dependencies(t.id).length]));
@@ -45,7 +47,10 @@ export function simulateSchedule(
   let agentsRunning = 0;
   let mergeBusyUntil = -1;
   while (result.length < graph.size) {
-    for (let id = agents.size > 0 && agentsRunning < maxParallel ? agents.pop() : undefined; id !== undefined; ) {
+    for (
+      let id = agents.size > 0 && agentsRunning < maxParallel ? agents.pop() : undefined;
+      id !== undefined;
+    ) {
       agentsRunning++;
       running.push({ id, finishMs: now + duration(id) });
       result.push({ id, startMs: now, finishMs: now + duration(id) });

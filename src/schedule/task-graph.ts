@@ -84,7 +84,8 @@ export class TaskGraph {
   topologicalOrder(): string[] {
     const graph = new Graph({ directed: true });
     for (const id of this.#order) graph.setNode(id);
-    for (const id of this.#order) for (const dependency of this.dependencies(id)) graph.setEdge(dependency, id);
+    for (const id of this.#order)
+      for (const dependency of this.dependencies(id)) graph.setEdge(dependency, id);
     return alg.topsort(graph);
   }
 

@@ -9,17 +9,25 @@ type History = Record<string, number>;
 
 const FILE = 'durations.json';
 
-export async function readDurationHistory(stateDir: string, plan: string): Promise<Map<string, number>> {
+export async function readDurationHistory(
+  stateDir: string,
+  plan: string,
+): Promise<Map<string, number>> {
   const history = await readHistory(stateDir);
   const prefix = `${plan}/`;
   const durations = new Map<string, number>();
   for (const [key, ms] of Object.entries(history)) {
-    if (key.startsWith(prefix) && typeof ms === 'number') durations.set(key.slice(prefix.length), ms);
+    if (key.startsWith(prefix) && typeof ms === 'number')
+      durations.set(key.slice(prefix.length), ms);
   }
   return durations;
 }
 
-export async function recordDurations(stateDir: string, plan: string, durations: ReadonlyMap<string, number>): Promise<void> {
+export async function recordDurations(
+  stateDir: string,
+  plan: string,
+  durations: ReadonlyMap<string, number>,
+): Promise<void> {
   if (durations.size === 0) return;
   const history = await readHistory(stateDir);
   for (const [phase, ms] of durations) history[`${plan}/${phase}`] = Math.round(ms);
@@ -32,7 +40,9 @@ export async function recordDurations(stateDir: string, plan: string, durations:
 async function readHistory(stateDir: string): Promise<History> {
   try {
     const parsed: unknown = JSON.parse(await readFile(join(stateDir, FILE), 'utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as History) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as History)
+      : {};
   } catch {
     return {};
   }

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   const task = values.task ?? values.phase ?? 'task';
   const summary = (values.prompt ?? '').split('\n')[0]?.trim() ?? '';
   const listed = values['files-file'] ? await readFile(values['files-file'], 'utf8') : '';
-  const files = listed.split('\n').filter((f) => f !== '').sort();
+  const files = listed
+    .split('\n')
+    .filter((f) => f !== '')
+    .sort();
   const delay = Number(process.env['SUBPLAN_DEMO_DELAY_MS'] ?? 0);
   process.stdout.write(`demo agent: ${task}: ${files.length} file(s) in scope\n`);
   if (delay > 0) await sleep(delay);
@@ -62,6 +65,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo agent failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `demo agent failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { listRuns } from '../../run/index.js';
+import type { CliIo } from '../io.js';
+import { repoDirFrom } from '../options.js';
+
+export function registerList(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('list')
+    .description('list the runs of a repository, oldest first')
+    .option('--repo <dir>', 'repository (default: current directory)')
+    .option('--json', 'print an array of {run_id, plan, status, started_at, finished_at}')
+    .action(async (flags: { repo?: string; json?: boolean }) => {
+      const runs = await listRuns(repoDirFrom(io.cwd, flags.repo));
+      if (flags.json) {
+        io.stdout.write(`${JSON.stringify(runs)}\n`);
+      } else if (runs.length === 0) {
+        io.stderr.write('no runs yet\n');
+      } else {
+        const rows = runs.map((run) => [
+          run.run_id,
+          run.plan,
+          run.status,
+          run.started_at ?? '-',
+          run.finished_at ?? '-',
+        ]);
+        io.stdout.write(`${formatTable(['run', 'plan', 'status', 'started', 'finished'], rows)}\n`);
+      }
+      setExit(0);
+    });
+}
+
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

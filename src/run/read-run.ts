@@ -1,0 +1,98 @@
+/**
+ * Reading runs back, for `list` and `status`: never writes anything. A run id may be given as a
+ * unique prefix; no id means the latest run. A run whose state says `running` but whose process
+ * is gone is reported as such, so a person knows it needs `resume`, not patience.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { RunNotFoundError, UsageError } from '../core/index.js';
+import { openRepo } from '../git/index.js';
+import { readRunState, runPaths } from '../state/index.js';
+import type { RunState } from '../state/index.js';
+
+export interface RunListing {
+  readonly run_id: string;
+  readonly plan: string;
+  readonly status: RunState['status'] | 'unreadable';
+  readonly started_at: string | null;
+  readonly finished_at: string | null;
+}
+
+export interface RunView {
+  readonly state: RunState;
+  /** False when the state says running but the process that ran it is gone. */
+  readonly alive: boolean;
+}
+
+export async function listRuns(repoDir: string): Promise<RunListing[]> {
+  const repo = await openRepo(repoDir);
+  const ids = await runIds(repo.root);
+  const listings: RunListing[] = [];
+  for (const id of ids) {
+    const read = await readRunState(runPaths(repo.root, id));
+    listings.push(
+      read.ok
+        ? {
+            run_id: id,
+            plan: read.state.plan,
+            status: read.state.status,
+            started_at: read.state.started_at,
+            finished_at: read.state.finished_at,
+          }
+        : { run_id: id, plan: '', status: 'unreadable', started_at: null, finished_at: null },
+    );
+  }
+  return listings;
+}
+
+/** The run `idOrPrefix` names (the latest run when absent). */
+export async function readRun(repoDir: string, idOrPrefix?: string): Promise<RunView> {
+  const repo = await openRepo(repoDir);
+  const ids = await runIds(repo.root);
+  let id: string | undefined;
+  if (idOrPrefix === undefined) {
+    id = ids.at(-1);
+    if (id === undefined) throw new RunNotFoundError('(latest)', `: ${repo.root} has no runs yet`);
+  } else {
+    const matches = ids.filter((candidate) => candidate.startsWith(idOrPrefix));
+    if (matches.length > 1)
+      throw new UsageError(
+        `\`${idOrPrefix}\` matches ${matches.length} runs: ${matches.join(', ')}; give more of the id`,
+      );
+    id = matches[0];
+    if (id === undefined)
+      throw new RunNotFoundError(idOrPrefix, ` in ${repo.root} (see subplan list)`);
+  }
+  const paths = runPaths(repo.root, id);
+  const read = await readRunState(paths);
+  if (!read.ok)
+    throw new RunNotFoundError(id, `: its state cannot be read (${read.problem}: ${read.detail})`);
+  return { state: read.state, alive: read.state.status !== 'running' || holderAlive(paths.runDir) };
+}
+
+async function runIds(root: string): Promise<string[]> {
+  const dir = join(root, '.subplan', 'runs');
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  // Run ids start with their UTC start time, so name order is start order.
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function holderAlive(runDir: string): boolean {
+  try {
+    const holder = JSON.parse(readFileSync(join(runDir, 'lock-holder.json'), 'utf8')) as {
+      pid?: number;
+      host?: string;
+    };
+    if (holder.host !== hostname() || holder.pid === undefined) return true;
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

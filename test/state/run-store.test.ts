@@ -1,0 +1,85 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunLockedError } from '../../src/core/index.js';
+import { acquireRunLock, readEventLog, runPaths, stateFromEvents } from '../../src/state/index.js';
+import type { RunState } from '../../src/state/index.js';
+import { runSubplan } from '../helpers/run-cli.js';
+import { createTempRepo } from '../helpers/temp-repo.js';
+
+describe('the run store', () => {
+  it('keeps state.json equal to the state rebuilt from events.ndjson, and status and list read it', async () => {
+    await using repo = await createTempRepo({ 'a.ts': 'a\n', 'b.ts': 'b\n' });
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'agent: { preset: demo }',
+        'phases:',
+        '  - { id: one, prompt: x, files: [a.ts] }',
+        '  - { id: two, prompt: y, files: [b.ts], depends_on: [one] }',
+      ].join('\n'),
+    );
+    const run = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(run.exitCode).toBe(0);
+    const runId = run.summary?.run_id ?? '';
+    const paths = runPaths(repo.dir, runId);
+    const onDisk = JSON.parse(await readFile(paths.stateFile, 'utf8')) as RunState;
+    expect(onDisk).toEqual(stateFromEvents(readEventLog(paths.eventsFile)));
+    expect(onDisk.status).toBe('succeeded');
+    expect(onDisk.tasks.map((t) => [t.id, t.status, t.attempts])).toEqual([
+      ['one', 'succeeded', 1],
+      ['two', 'succeeded', 1],
+      ['result', 'succeeded', 1],
+    ]);
+    for (const event of readEventLog(paths.eventsFile)) {
+      expect(event).toMatchObject({
+        run_id: runId,
+        ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
+      });
+    }
+
+    const before = await readFile(paths.stateFile, 'utf8');
+    const status = await runSubplan(['status', runId.slice(0, 17), '--json'], { cwd: repo.dir });
+    expect(status.exitCode).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      schema_version: 1,
+      alive: true,
+      running: 0,
+      state: { run_id: runId, status: 'succeeded' },
+    });
+    expect(await readFile(paths.stateFile, 'utf8')).toBe(before);
+
+    const list = await runSubplan(['list', '--json'], { cwd: repo.dir });
+    expect(JSON.parse(list.stdout)).toEqual([
+      {
+        run_id: runId,
+        plan: 'plan',
+        status: 'succeeded',
+        started_at: onDisk.started_at,
+        finished_at: onDisk.finished_at,
+      },
+    ]);
+  });
+
+  it('lets one process own a run and names the holder to the next', async () => {
+    await using repo = await createTempRepo();
+    const paths = runPaths(repo.dir, 'r1');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(paths.runDir, { recursive: true });
+    const lock = await acquireRunLock(paths.runDir, 'r1');
+    const second = acquireRunLock(paths.runDir, 'r1');
+    await expect(second).rejects.toBeInstanceOf(RunLockedError);
+    await expect(second).rejects.toMatchObject({ holderPid: process.pid, exitCode: 2 });
+    await lock.release();
+    const again = await acquireRunLock(paths.runDir, 'r1');
+    await again.release();
+  });
+
+  it('reports a run it cannot find with exit 2', async () => {
+    await using repo = await createTempRepo();
+    const status = await runSubplan(['status'], { cwd: repo.dir });
+    expect(status.exitCode).toBe(2);
+    expect(status.stderr).toContain('has no runs yet');
+  });
+});
