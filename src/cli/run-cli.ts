@@ -8,6 +8,7 @@ import { PlanError, SubplanError, formatDiagnostic } from '../core/index.js';
 import { registerDecompose } from './commands/decompose.js';
 import { registerList } from './commands/list.js';
 import { registerPlan } from './commands/plan.js';
+import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerStatus } from './commands/status.js';
@@ -33,6 +34,7 @@ export async function runCli(io: CliIo): Promise<number> {
       writeErr: (text) => io.stderr.write(text),
     });
   registerRun(program, io, setExit);
+  registerResume(program, io, setExit);
   registerPlan(program, io, setExit);
   registerDecompose(program, io, setExit);
   registerStatus(program, io, setExit);

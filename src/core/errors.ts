@@ -27,7 +27,8 @@ export type SubplanErrorCode =
   | 'git-failed'
   | 'run-not-found'
   | 'run-locked'
-  | 'scope-empty';
+  | 'scope-empty'
+  | 'plan-changed';
 
 export abstract class SubplanError extends Error {
   abstract readonly code: SubplanErrorCode;
@@ -123,5 +124,26 @@ export class RunLockedError extends SubplanError {
     this.runId = options.runId;
     this.holderPid = options.holderPid;
     this.holderHost = options.holderHost;
+  }
+}
+
+/** `resume` was given a plan that differs from the one that started the run. */
+export class PlanChangedError extends SubplanError {
+  readonly code = 'plan-changed';
+  readonly exitCode = 2;
+  readonly runId: string;
+  /** Phase ids that were changed, added or removed. */
+  readonly phases: readonly string[];
+  constructor(options: { runId: string; phases: readonly string[]; baseChanged: boolean }) {
+    const what =
+      options.phases.length > 0
+        ? `phases changed: ${options.phases.join(', ')}`
+        : 'plan settings changed';
+    super(
+      `the plan of run ${options.runId} has changed since it started (${what}); ` +
+        'pass --allow-plan-mismatch to keep the tasks that did not change and run the rest again',
+    );
+    this.runId = options.runId;
+    this.phases = options.phases;
   }
 }

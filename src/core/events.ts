@@ -20,6 +20,10 @@ export interface RunStartedEvent extends EventBase {
   readonly repo: string;
   readonly base_commit: string;
   readonly max_parallel: number;
+  /** Hash of the canonical plan, agents and base commit; `resume` compares it. */
+  readonly plan_fingerprint: string;
+  /** Per phase, so a changed plan can name what changed. */
+  readonly phase_fingerprints: Readonly<Record<string, string>>;
   readonly task_count: number;
   /** Every task of the run, in graph order, so readers know the whole run from its first line. */
   readonly tasks: readonly {
@@ -45,6 +49,25 @@ export interface TaskStartedEvent extends EventBase {
   readonly branch: string;
   readonly worktree: string;
   readonly base_commit: string;
+}
+
+/** The agent's process exists: its pid leads its process group, which `resume` kills if orphaned. */
+export interface AgentSpawnedEvent extends EventBase {
+  readonly type: 'agent-spawned';
+  readonly task: string;
+  readonly phase: string;
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** A stopped run continues: `kept` tasks keep their results, the others run again. */
+export interface RunResumedEvent extends EventBase {
+  readonly type: 'run-resumed';
+  readonly kept: readonly string[];
+  readonly rerun: readonly string[];
+  readonly max_parallel: number;
+  readonly plan_fingerprint: string;
+  readonly phase_fingerprints: Readonly<Record<string, string>>;
 }
 
 export interface TaskOutputEvent extends EventBase {
@@ -104,11 +127,13 @@ export type RunEvent =
   | RunStartedEvent
   | TaskQueuedEvent
   | TaskStartedEvent
+  | AgentSpawnedEvent
   | TaskOutputEvent
   | TaskFinishedEvent
   | MergeStartedEvent
   | MergeFinishedEvent
   | WarningEvent
+  | RunResumedEvent
   | RunFinishedEvent;
 
 export type RunEventType = RunEvent['type'];

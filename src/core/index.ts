@@ -8,6 +8,7 @@ export {
   RunNotFoundError,
   EmptyScopeError,
   RunLockedError,
+  PlanChangedError,
   formatDiagnostic,
 } from './errors.js';
 export type { Diagnostic, SubplanErrorCode } from './errors.js';

@@ -40,6 +40,8 @@ export interface AgentTaskHooks {
   /** Aborting stops the agent's process tree; the result is then `cancelled`. */
   readonly signal?: AbortSignal;
   readonly onStarted?: (info: { startedAt: number }) => void;
+  /** The agent's process exists; `pid` leads its process group. */
+  readonly onSpawn?: (pid: number) => void;
   readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 

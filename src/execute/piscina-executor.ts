@@ -68,6 +68,7 @@ export class PiscinaExecutor implements Executor {
           return;
         case 'pid':
           pid = message.pid;
+          hooks.onSpawn?.(message.pid);
           return;
         case 'output':
           hooks.onOutput?.(message.stream, message.line);

@@ -33,8 +33,16 @@ export async function runAgentTask(
     return { status: 'failed', reason: 'worktree-failed', message: errorText(error) };
   }
   if (context.signal.aborted) return { status: 'cancelled', reason: cancelReason(context.signal) };
-  await mkdir(dirname(request.filesFile), { recursive: true });
-  await writeFile(request.filesFile, request.files.map((f) => `${f}\n`).join(''));
+  try {
+    await mkdir(dirname(request.filesFile), { recursive: true });
+    await writeFile(request.filesFile, request.files.map((f) => `${f}\n`).join(''));
+  } catch (error) {
+    return {
+      status: 'failed',
+      reason: 'worktree-failed',
+      message: `cannot write the file list: ${errorText(error)}`,
+    };
+  }
   const argv = expandArgv(request.argvTemplate, {
     prompt: request.prompt,
     phase: request.phase,

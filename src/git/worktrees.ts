@@ -67,6 +67,8 @@ async function withWorktreeLock<T>(repo: Repo, action: () => Promise<T>): Promis
     // high max_parallel, so retry often and for long. A holder that died is stale after 10 s.
     retries: { retries: 2000, factor: 1.1, minTimeout: 2, maxTimeout: 40 },
     stale: 10_000,
+    // Held for one git command; a late refresh must not crash the worker thread holding it.
+    onCompromised: () => undefined,
   });
   try {
     return await action();

@@ -35,6 +35,10 @@ export function describeEvent(event: RunEvent): string | undefined {
       return `[${event.task}] started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''} on ${event.branch}`;
     case 'task-output':
       return `[${event.task}] ${event.line}`;
+    case 'agent-spawned':
+      return undefined;
+    case 'run-resumed':
+      return `subplan: resuming run ${event.run_id}: ${event.kept.length} task(s) kept, ${event.rerun.length} to run`;
     case 'task-finished':
       return `[${event.task}] ${describeFinish(event.outcome)}${event.duration_ms === undefined ? '' : ` in ${formatDuration(event.duration_ms)}`}`;
     case 'merge-started':

@@ -1,4 +1,5 @@
-export { runPlan, describeOutcome } from './run-plan.js';
+export { runPlan } from './run-plan.js';
+export { describeOutcome } from './run-session.js';
 export type { RunPlanOptions } from './run-plan.js';
 export { buildTaskGraph, taskWeights, baseTaskId, RESULT_TASK } from './build-task-graph.js';
 export { prepareGraph } from './prepare-graph.js';
@@ -10,3 +11,5 @@ export { planRun } from './plan-run.js';
 export type { PlanPreview } from './plan-run.js';
 export { listRuns, readRun } from './read-run.js';
 export type { RunListing, RunView } from './read-run.js';
+export { resumeRun } from './resume-run.js';
+export type { ResumeRunOptions } from './resume-run.js';

@@ -43,6 +43,8 @@ export interface ScheduleOptions {
   readonly retryDelayMs?: (attempt: number) => number;
   /** Aborting it interrupts the run: running agents are stopped, the rest cancelled. */
   readonly signal?: AbortSignal;
+  /** Tasks that already succeeded (a resumed run): they are not run again. */
+  readonly completed?: ReadonlyMap<string, SettledTask>;
   readonly onQueued?: (task: TaskNode) => void;
   readonly onRetry?: (
     task: AgentTaskNode,
@@ -105,11 +107,17 @@ class Schedule {
         done();
       };
       for (const task of this.#graph.tasks()) {
-        const count = this.#graph.dependencies(task.id).length;
-        this.#pending.set(task.id, count);
+        this.#pending.set(task.id, this.#graph.dependencies(task.id).length);
       }
-      for (const task of this.#graph.tasks())
-        if (this.#pending.get(task.id) === 0) this.#enqueue(task);
+      for (const [id, settled] of this.#options.completed ?? []) {
+        this.#settled.set(id, settled);
+        for (const successor of this.#graph.successors(id)) {
+          this.#pending.set(successor, (this.#pending.get(successor) ?? 0) - 1);
+        }
+      }
+      for (const task of this.#graph.tasks()) {
+        if (this.#pending.get(task.id) === 0 && !this.#settled.has(task.id)) this.#enqueue(task);
+      }
       if (signal?.aborted) this.#stop('interrupted');
       this.#pump();
       this.#checkDone();

@@ -8,3 +8,9 @@ export { RunStore, readRunState } from './run-store.js';
 export type { ReadStateResult } from './run-store.js';
 export { acquireRunLock } from './run-lock.js';
 export type { RunLock } from './run-lock.js';
+export {
+  planFingerprint,
+  phaseFingerprints,
+  phaseFingerprint,
+  canonicalJson,
+} from './fingerprint.js';

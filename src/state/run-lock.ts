@@ -4,7 +4,7 @@
  * over), with the holder's pid and host written beside it so a second `run` or `resume` can say
  * who holds it.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
@@ -25,24 +25,36 @@ const STALE_MS = 10_000;
 
 export async function acquireRunLock(runDir: string, runId: string): Promise<RunLock> {
   const holderFile = join(runDir, 'lock-holder.json');
-  let release: () => Promise<void>;
-  try {
-    release = await lock(runDir, {
+  const lockPath = join(runDir, 'run.lock');
+  const take = () =>
+    lock(runDir, {
       stale: STALE_MS,
       update: STALE_MS / 4,
       realpath: false,
-      lockfilePath: join(runDir, 'run.lock'),
+      lockfilePath: lockPath,
+      // A refresh that comes late (a stalled disk) must not crash a run that is doing its work;
+      // the lock-holder file still names this process to anyone who asks.
+      onCompromised: () => undefined,
     });
+  let release: () => Promise<void>;
+  try {
+    release = await take();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const holder: Partial<Holder> = await readFile(holderFile, 'utf8')
       .then((text) => JSON.parse(text) as Partial<Holder>)
       .catch(() => ({}));
-    throw new RunLockedError({
-      runId,
-      holderPid: holder.pid ?? null,
-      holderHost: holder.host ?? null,
-    });
+    if (!isDeadHereAndNow(holder)) {
+      throw new RunLockedError({
+        runId,
+        holderPid: holder.pid ?? null,
+        holderHost: holder.host ?? null,
+      });
+    }
+    // The holder was on this machine and its process is gone (kill -9, a crash): take over now
+    // rather than waiting for the lock to go stale.
+    await rm(lockPath, { recursive: true, force: true });
+    release = await take();
   }
   const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   await writeFile(holderFile, `${JSON.stringify(holder)}\n`);
@@ -51,4 +63,14 @@ export async function acquireRunLock(runDir: string, runId: string): Promise<Run
       await release();
     },
   };
+}
+
+function isDeadHereAndNow(holder: Partial<Holder>): boolean {
+  if (holder.pid === undefined || holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

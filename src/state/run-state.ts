@@ -26,6 +26,9 @@ export interface TaskState {
   readonly finished_at: string | null;
   readonly duration_ms: number | null;
   readonly reason: string | null;
+  /** The agent's process group while it runs, and the host it runs on. */
+  readonly pid: number | null;
+  readonly host: string | null;
 }
 
 export interface RunState {
@@ -36,6 +39,8 @@ export interface RunState {
   readonly repo: string;
   readonly base_commit: string;
   readonly max_parallel: number;
+  readonly plan_fingerprint: string;
+  readonly phase_fingerprints: Readonly<Record<string, string>>;
   readonly status: 'running' | RunStatus;
   readonly started_at: string;
   readonly finished_at: string | null;
@@ -57,6 +62,8 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
       repo: event.repo,
       base_commit: event.base_commit,
       max_parallel: event.max_parallel,
+      plan_fingerprint: event.plan_fingerprint,
+      phase_fingerprints: event.phase_fingerprints,
       status: 'running',
       started_at: event.ts,
       finished_at: null,
@@ -75,6 +82,8 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         finished_at: null,
         duration_ms: null,
         reason: null,
+        pid: null,
+        host: null,
       })),
     };
   }
@@ -113,6 +122,8 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         finished_at: event.started_at === undefined ? null : event.ts,
         duration_ms: event.duration_ms ?? null,
         reason: event.reason,
+        pid: null,
+        host: null,
       }));
     case 'run-finished':
       return {
@@ -122,6 +133,25 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         result_branch: event.result_branch,
         peak_concurrency: event.peak_concurrency,
       };
+    case 'agent-spawned':
+      return withTask(next, event.task, (task) => ({ ...task, pid: event.pid, host: event.host }));
+    case 'run-resumed': {
+      const kept = new Set(event.kept);
+      return {
+        ...next,
+        status: 'running',
+        finished_at: null,
+        result_branch: null,
+        max_parallel: event.max_parallel,
+        plan_fingerprint: event.plan_fingerprint,
+        phase_fingerprints: event.phase_fingerprints,
+        tasks: next.tasks.map((task) =>
+          kept.has(task.id)
+            ? task
+            : { ...task, status: 'pending', pid: null, host: null, reason: null, commit: null },
+        ),
+      };
+    }
     case 'task-output':
     case 'merge-finished':
     case 'warning':

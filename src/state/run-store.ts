@@ -30,6 +30,11 @@ export class RunStore {
     return this.#state;
   }
 
+  /** Continues from a run's existing state (a resumed run appends to the same record). */
+  adopt(state: RunState): void {
+    this.#state = state;
+  }
+
   record(event: RunEvent): void {
     this.#log.append(event);
     this.#state = reduceRunState(this.#state, event);

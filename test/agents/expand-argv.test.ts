@@ -15,7 +15,20 @@ const values: TemplateValues = {
 
 describe('expandArgv', () => {
   it('substitutes fields inside elements without adding elements', () => {
-    expect(expandArgv(['agent', '--prompt={prompt}', '{phase}:{branch}', '{run}', '--cwd', '{worktree}', '{files_file}'], values)).toEqual([
+    expect(
+      expandArgv(
+        [
+          'agent',
+          '--prompt={prompt}',
+          '{phase}:{branch}',
+          '{run}',
+          '--cwd',
+          '{worktree}',
+          '{files_file}',
+        ],
+        values,
+      ),
+    ).toEqual([
       'agent',
       '--prompt=Fix it',
       'api:subplan/r/api',
@@ -27,11 +40,19 @@ describe('expandArgv', () => {
   });
 
   it('expands an element that is exactly {files} into one element per file, and joins files inside longer elements', () => {
-    expect(expandArgv(['aider', '{files}', '--files={files}'], values)).toEqual(['aider', 'a.ts', 'b c.ts', '--files=a.ts b c.ts']);
+    expect(expandArgv(['aider', '{files}', '--files={files}'], values)).toEqual([
+      'aider',
+      'a.ts',
+      'b c.ts',
+      '--files=a.ts b c.ts',
+    ]);
   });
 
   it('never re-expands substituted text and leaves unknown fields alone', () => {
-    const sneaky = { ...values, prompt: '{phase} $(rm -rf /) `id` ; echo "x" && \'q\'\nnext line {worktree}' };
+    const sneaky = {
+      ...values,
+      prompt: '{phase} $(rm -rf /) `id` ; echo "x" && \'q\'\nnext line {worktree}',
+    };
     const argv = expandArgv(['agent', '{prompt}', '{unknown}'], sneaky);
     expect(argv).toEqual(['agent', sneaky.prompt, '{unknown}']);
   });

@@ -16,7 +16,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const base = () => ({ cwd: dir, env: { PATH: process.env['PATH'] ?? '' }, logFile: join(dir, 'logs', 'task.log') });
+const base = () => ({
+  cwd: dir,
+  env: { PATH: process.env['PATH'] ?? '' },
+  logFile: join(dir, 'logs', 'task.log'),
+});
 
 describe('runAgent', () => {
   it('reports a non-zero exit with the last output and logs everything', async () => {
@@ -26,11 +30,18 @@ describe('runAgent', () => {
   });
 
   it('passes argv elements through untouched: no shell ever sees them', async () => {
-    const tricky = '$(touch pwned) `touch pwned2`; touch pwned3 && echo "q" \'x\' | cat > pwned4\nline two';
+    const tricky =
+      '$(touch pwned) `touch pwned2`; touch pwned3 && echo "q" \'x\' | cat > pwned4\nline two';
     const lines: string[] = [];
     const exit = await runAgent({
       ...base(),
-      argv: [node, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', tricky, '*'],
+      argv: [
+        node,
+        '-e',
+        'process.stdout.write(JSON.stringify(process.argv.slice(1)))',
+        tricky,
+        '*',
+      ],
       onLine: (_stream, line) => lines.push(line),
     });
     expect(exit.status).toBe('exited');
@@ -40,7 +51,12 @@ describe('runAgent', () => {
 
   it('kills the whole process tree on timeout', async () => {
     const pidFile = join(dir, 'pids');
-    const exit = await runAgent({ ...base(), argv: [node, fixtureAgent('spawn-grandchild.mjs'), pidFile], timeoutMs: 500, killGraceMs: 500 });
+    const exit = await runAgent({
+      ...base(),
+      argv: [node, fixtureAgent('spawn-grandchild.mjs'), pidFile],
+      timeoutMs: 500,
+      killGraceMs: 500,
+    });
     expect(exit.status).toBe('timed-out');
     const [child, grandchild] = await readPids(pidFile, 2);
     expect(await waitForExit(child ?? 0)).toBe(true);
@@ -49,7 +65,10 @@ describe('runAgent', () => {
 
   it('kills what an agent left running after it exited', async () => {
     const pidFile = join(dir, 'pids');
-    const exit = await runAgent({ ...base(), argv: [node, fixtureAgent('spawn-grandchild.mjs'), pidFile, 'exit'] });
+    const exit = await runAgent({
+      ...base(),
+      argv: [node, fixtureAgent('spawn-grandchild.mjs'), pidFile, 'exit'],
+    });
     expect(exit).toMatchObject({ status: 'exited', exitCode: 0 });
     const [, grandchild] = await readPids(pidFile, 2);
     expect(await waitForExit(grandchild ?? 0)).toBe(true);
@@ -58,7 +77,12 @@ describe('runAgent', () => {
   it('sends SIGKILL to an agent that ignores SIGTERM after the grace period', async () => {
     const pidFile = join(dir, 'pid');
     const controller = new AbortController();
-    const running = runAgent({ ...base(), argv: [node, fixtureAgent('ignore-sigterm.mjs'), pidFile], signal: controller.signal, killGraceMs: 300 });
+    const running = runAgent({
+      ...base(),
+      argv: [node, fixtureAgent('ignore-sigterm.mjs'), pidFile],
+      signal: controller.signal,
+      killGraceMs: 300,
+    });
     const [pid] = await readPids(pidFile);
     expect(isRunning(pid ?? 0)).toBe(true);
     controller.abort('fail-fast');

@@ -1,35 +1,27 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/ensure-built.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-beforeAll(async () => {
-  // `npm test` builds first; a lone `vitest run` may not have, or may have an older build.
-  const built = join(root, 'dist', 'cli', 'main.js');
-  if (!existsSync(built) || newestSource(join(root, 'src')) > statSync(built).mtimeMs) {
-    await execa('npm', ['run', 'build'], { cwd: root });
-  }
-}, 120_000);
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+beforeAll(ensureBuilt, 120_000);
 
 describe('the installed package', () => {
   it('runs as `npx subplan` from a project that installs it', async () => {
     const project = await mkdtemp(join(tmpdir(), 'subplan-consumer-'));
     try {
-      await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-      await execa('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', root], { cwd: project });
+      await writeFile(
+        join(project, 'package.json'),
+        JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+      );
+      await execa(
+        'npm',
+        ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', root],
+        { cwd: project },
+      );
       const help = await execa('npx', ['--offline', 'subplan', '--help'], { cwd: project });
       expect(help.stdout).toContain('Usage: subplan');
       const schema = await execa('npx', ['--offline', 'subplan', 'schema'], { cwd: project });
@@ -43,7 +35,11 @@ describe('the installed package', () => {
     const dir = await mkdtemp(join(tmpdir(), 'subplan-bin-'));
     try {
       await writeFile(join(dir, 'bad.yaml'), 'version: 1\nphases: []\n');
-      const result = await execa(process.execPath, [join(root, 'bin', 'subplan.js'), 'validate', 'bad.yaml'], { cwd: dir, reject: false });
+      const result = await execa(
+        process.execPath,
+        [join(root, 'bin', 'subplan.js'), 'validate', 'bad.yaml'],
+        { cwd: dir, reject: false },
+      );
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toBe('bad.yaml:2:9: expected `phases` to have at least 1 item');
     } finally {

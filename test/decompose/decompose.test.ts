@@ -70,7 +70,9 @@ describe('decomposeFiles', () => {
     const limits = { ...DEFAULT_LIMITS, maxFiles: 4, minFiles: 2 };
     const tree = decomposeFiles('api', files, limits, strategiesFor('auto', {}, limits));
     expectWellFormed(tree, files, limits);
-    expect(tree.children.map((child) => new Set(child.files.map((f) => f.split('/')[1])).size)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(
+      tree.children.map((child) => new Set(child.files.map((f) => f.split('/')[1])).size),
+    ).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it('keeps a small project shallow: 40 files over 3 levels need depth 2 at most', () => {

@@ -16,10 +16,23 @@ describe('mergeCommits', () => {
     const a = await commitOn('a', { 'a.txt': 'a\n' });
     const b = await commitOn('b', { 'b.txt': 'b\n' });
     const repo = await openRepo(temp.dir);
-    const result = await mergeCommits(repo, [{ label: 'a', commit: a }, { label: 'b', commit: b }], { message: (l) => `merge ${l}` });
+    const result = await mergeCommits(
+      repo,
+      [
+        { label: 'a', commit: a },
+        { label: 'b', commit: b },
+      ],
+      { message: (l) => `merge ${l}` },
+    );
     if (result.status !== 'merged') throw new Error('expected a merge');
-    expect((await temp.git('ls-tree', '-r', '--name-only', result.commit)).split('\n')).toEqual(['a.txt', 'b.txt', 'shared.txt']);
-    expect(await temp.git('rev-list', '--parents', '-n', '1', result.commit)).toBe(`${result.commit} ${a} ${b}`);
+    expect((await temp.git('ls-tree', '-r', '--name-only', result.commit)).split('\n')).toEqual([
+      'a.txt',
+      'b.txt',
+      'shared.txt',
+    ]);
+    expect(await temp.git('rev-list', '--parents', '-n', '1', result.commit)).toBe(
+      `${result.commit} ${a} ${b}`,
+    );
     expect(await temp.git('status', '--porcelain')).toBe('');
     expect(await temp.git('rev-parse', 'HEAD')).toBe(base);
   });
@@ -30,7 +43,16 @@ describe('mergeCommits', () => {
     await temp.write({ 'later.txt': 'x\n' });
     const second = await temp.commitAll('later');
     const repo = await openRepo(temp.dir);
-    expect(await mergeCommits(repo, [{ label: 'old', commit: first }, { label: 'new', commit: second }], { message: (l) => l })).toEqual({
+    expect(
+      await mergeCommits(
+        repo,
+        [
+          { label: 'old', commit: first },
+          { label: 'new', commit: second },
+        ],
+        { message: (l) => l },
+      ),
+    ).toEqual({
       status: 'merged',
       commit: second,
     });
@@ -40,7 +62,10 @@ describe('mergeCommits', () => {
     await using temp = await createTempRepo({ 'shared.txt': 'base\n', 'other.txt': 'o\n' });
     const base = await temp.git('rev-parse', 'HEAD');
     const commits: string[] = [];
-    for (const [branch, text] of [['x', 'from x\n'], ['y', 'from y\n']] as const) {
+    for (const [branch, text] of [
+      ['x', 'from x\n'],
+      ['y', 'from y\n'],
+    ] as const) {
       await temp.git('checkout', '--quiet', '-b', branch, base);
       await temp.write({ 'shared.txt': text, 'other.txt': text });
       commits.push(await temp.commitAll(branch));
@@ -49,10 +74,17 @@ describe('mergeCommits', () => {
     const repo = await openRepo(temp.dir);
     const result = await mergeCommits(
       repo,
-      [{ label: 'x', commit: commits[0] ?? '' }, { label: 'y', commit: commits[1] ?? '' }],
+      [
+        { label: 'x', commit: commits[0] ?? '' },
+        { label: 'y', commit: commits[1] ?? '' },
+      ],
       { message: (l) => l },
     );
-    expect(result).toEqual({ status: 'conflict', files: ['other.txt', 'shared.txt'], sources: ['x', 'y'] });
+    expect(result).toEqual({
+      status: 'conflict',
+      files: ['other.txt', 'shared.txt'],
+      sources: ['x', 'y'],
+    });
   });
 });
 

@@ -41,27 +41,51 @@ describe('failures in a real run', () => {
     const result = await running;
     expect(result.exitCode).toBe(1);
     const status = Object.fromEntries(result.summary?.tasks.map((t) => [t.id, t.status]) ?? []);
-    expect(status).toEqual({ hang: 'cancelled', gate: 'succeeded', boom: 'failed', later: 'cancelled', result: 'cancelled' });
+    expect(status).toEqual({
+      hang: 'cancelled',
+      gate: 'succeeded',
+      boom: 'failed',
+      later: 'cancelled',
+      result: 'cancelled',
+    });
     expect(await waitForExit(child ?? 0)).toBe(true);
     expect(await waitForExit(grandchild ?? 0)).toBe(true);
     const boom = result.summary?.tasks.find((t) => t.id === 'boom');
     expect(boom?.reason).toBe('the agent exited with code 4; its last output: about to fail');
     // A failed task keeps its worktree for inspection.
-    expect(existsSync(join(repo.dir, '.subplan', 'worktrees', result.summary?.run_id ?? '', 'boom'))).toBe(true);
+    expect(
+      existsSync(join(repo.dir, '.subplan', 'worktrees', result.summary?.run_id ?? '', 'boom')),
+    ).toBe(true);
   });
 
   it('an interrupt stops the agents and ends the run as interrupted (exit 130)', async () => {
     await using repo = await createTempRepo();
     const pidFile = join(repo.dir, '.subplan', 'test-pid');
-    await writeFile(join(repo.dir, 'plan.yaml'), ['version: 1', `agent: ${agent('sleep-forever.mjs', pidFile)}`, 'phases:', '  - { id: a, prompt: x }', '  - { id: b, prompt: y, depends_on: [a] }'].join('\n'));
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        `agent: ${agent('sleep-forever.mjs', pidFile)}`,
+        'phases:',
+        '  - { id: a, prompt: x }',
+        '  - { id: b, prompt: y, depends_on: [a] }',
+      ].join('\n'),
+    );
     const controller = new AbortController();
-    const running = runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir, signal: controller.signal });
+    const running = runSubplan(['run', 'plan.yaml', '--json'], {
+      cwd: repo.dir,
+      signal: controller.signal,
+    });
     const [pid] = await readPids(pidFile);
     controller.abort();
     const result = await running;
     expect(result.exitCode).toBe(130);
     expect(result.summary?.status).toBe('interrupted');
-    expect(result.summary?.tasks.map((t) => [t.id, t.status])).toEqual([['a', 'cancelled'], ['b', 'cancelled'], ['result', 'cancelled']]);
+    expect(result.summary?.tasks.map((t) => [t.id, t.status])).toEqual([
+      ['a', 'cancelled'],
+      ['b', 'cancelled'],
+      ['result', 'cancelled'],
+    ]);
     expect(await waitForExit(pid ?? 0)).toBe(true);
   });
 
@@ -69,7 +93,13 @@ describe('failures in a real run', () => {
     await using repo = await createTempRepo();
     await writeFile(
       join(repo.dir, 'plan.yaml'),
-      ['version: 1', 'phases:', `  - id: slow`, `    prompt: x`, `    agent: { command: [${node}, ${JSON.stringify(fixtureAgent('sleep-forever.mjs'))}], timeout: 300ms, retries: 1 }`].join('\n'),
+      [
+        'version: 1',
+        'phases:',
+        `  - id: slow`,
+        `    prompt: x`,
+        `    agent: { command: [${node}, ${JSON.stringify(fixtureAgent('sleep-forever.mjs'))}], timeout: 300ms, retries: 1 }`,
+      ].join('\n'),
     );
     const result = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
     expect(result.exitCode).toBe(1);
@@ -77,7 +107,9 @@ describe('failures in a real run', () => {
     expect(slow).toMatchObject({ status: 'failed', attempts: 2 });
     expect(slow?.reason).toContain('ran longer than its timeout (300 ms)');
     expect(result.events.filter((e) => e.type === 'task-started').length).toBe(2);
-    expect(result.events.some((e) => e.type === 'warning' && e.message.includes('retrying'))).toBe(true);
+    expect(result.events.some((e) => e.type === 'warning' && e.message.includes('retrying'))).toBe(
+      true,
+    );
   });
 
   it('a merge conflict ends the run with exit 3, naming the tasks and files, and keeps the branches', async () => {

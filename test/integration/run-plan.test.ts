@@ -23,44 +23,84 @@ describe('run with a barrier', () => {
     await writeFile(join(repo.dir, 'plan.yaml'), plan);
     const result = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
     expect(result.stderr).not.toContain('internal error');
-    expect(result.summary?.tasks.filter((t) => t.status !== 'succeeded').map((t) => `${t.id}: ${t.reason}`)).toEqual([]);
+    expect(
+      result.summary?.tasks
+        .filter((t) => t.status !== 'succeeded')
+        .map((t) => `${t.id}: ${t.reason}`),
+    ).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(barrier.timedOut).toBe(false);
     expect(barrier.peakHeld).toBe(10);
     expect(result.summary?.peak_concurrency).toBe(10);
     expect(result.summary?.peak_concurrency_events).toBe(10);
-    const files = (await repo.git('ls-tree', '-r', '--name-only', result.summary?.result_branch ?? 'missing', 'out')).split('\n');
+    const files = (
+      await repo.git(
+        'ls-tree',
+        '-r',
+        '--name-only',
+        result.summary?.result_branch ?? 'missing',
+        'out',
+      )
+    ).split('\n');
     expect(files).toEqual(phases.map((id) => `out/${id}.txt`));
   });
 });
 
 describe('a run and the repository around it', () => {
   it("never touches the user's checkout, removes merged worktrees and records durations for the next plan", async () => {
-    await using repo = await createTempRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n' });
+    await using repo = await createTempRepo({
+      'src/a.ts': 'export const a = 1;\n',
+      'src/b.ts': 'export const b = 2;\n',
+    });
     await writeFile(join(repo.dir, 'src', 'a.ts'), 'export const a = 100; // uncommitted\n');
     await writeFile(
       join(repo.dir, 'plan.yaml'),
-      ['version: 1', 'agent: { preset: demo }', 'phases:', '  - { id: one, prompt: "First", files: ["src/a.ts"] }', '  - { id: two, prompt: "Second", files: ["src/b.ts"], depends_on: [one] }'].join('\n'),
+      [
+        'version: 1',
+        'agent: { preset: demo }',
+        'phases:',
+        '  - { id: one, prompt: "First", files: ["src/a.ts"] }',
+        '  - { id: two, prompt: "Second", files: ["src/b.ts"], depends_on: [one] }',
+      ].join('\n'),
     );
     const before = await repo.git('status', '--porcelain');
     const result = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
-    expect(result.summary?.tasks.filter((t) => t.reason !== null).map((t) => `${t.id}: ${t.reason}`)).toEqual([]);
+    expect(
+      result.summary?.tasks.filter((t) => t.reason !== null).map((t) => `${t.id}: ${t.reason}`),
+    ).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(await repo.git('status', '--porcelain')).toBe(before);
-    expect(result.events.find((e) => e.type === 'warning')).toMatchObject({ message: expect.stringContaining('uncommitted changes') as unknown });
+    expect(result.events.find((e) => e.type === 'warning')).toMatchObject({
+      message: expect.stringContaining('uncommitted changes') as unknown,
+    });
     expect(await repo.git('branch', '--show-current')).toBe('main');
-    expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/a.ts`)).toBe('export const a = 1;\n// one: First');
-    expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/b.ts`)).toBe('export const b = 2;\n// two: Second');
+    expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/a.ts`)).toBe(
+      'export const a = 1;\n// one: First',
+    );
+    expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/b.ts`)).toBe(
+      'export const b = 2;\n// two: Second',
+    );
     expect(await repo.git('worktree', 'list', '--porcelain')).not.toContain('.subplan/worktrees');
 
     const preview = await runSubplan(['plan', 'plan.yaml', '--json'], { cwd: repo.dir });
     const plan = JSON.parse(preview.stdout) as { tasks: { id: string; weight_source: string }[] };
-    expect(plan.tasks.filter((t) => t.id === 'one' || t.id === 'two').map((t) => t.weight_source)).toEqual(['history', 'history']);
+    expect(
+      plan.tasks.filter((t) => t.id === 'one' || t.id === 'two').map((t) => t.weight_source),
+    ).toEqual(['history', 'history']);
   });
 
   it('rejects a base that does not resolve with exit 2 and writes nothing', async () => {
     await using repo = await createTempRepo();
-    await writeFile(join(repo.dir, 'plan.yaml'), ['version: 1', 'base: no-such-branch', 'agent: { preset: demo }', 'phases:', '  - { id: a, prompt: x }'].join('\n'));
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'base: no-such-branch',
+        'agent: { preset: demo }',
+        'phases:',
+        '  - { id: a, prompt: x }',
+      ].join('\n'),
+    );
     const result = await runSubplan(['run', 'plan.yaml'], { cwd: repo.dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('`no-such-branch` does not name a commit');
@@ -70,9 +110,14 @@ describe('a run and the repository around it', () => {
 
 describe('a decomposed phase', () => {
   it('gives every leaf agent exactly its files and merges the leaves up into the phase branch', async () => {
-    const files = Object.fromEntries(['a', 'b', 'c'].flatMap((dir) => [1, 2, 3].map((i) => [`src/${dir}/f${i}.ts`, `// ${dir}${i}\n`])));
+    const files = Object.fromEntries(
+      ['a', 'b', 'c'].flatMap((dir) =>
+        [1, 2, 3].map((i) => [`src/${dir}/f${i}.ts`, `// ${dir}${i}\n`]),
+      ),
+    );
     await using repo = await createTempRepo(files);
-    const copyList = "const fs = require('node:fs'); fs.mkdirSync('lists', { recursive: true }); fs.copyFileSync(process.argv[1], 'lists/' + process.argv[2] + '.txt');";
+    const copyList =
+      "const fs = require('node:fs'); fs.mkdirSync('lists', { recursive: true }); fs.copyFileSync(process.argv[1], 'lists/' + process.argv[2] + '.txt');";
     await writeFile(
       join(repo.dir, 'plan.yaml'),
       [
@@ -89,11 +134,23 @@ describe('a decomposed phase', () => {
     const result = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
     expect(result.exitCode).toBe(0);
     const tasks = result.summary?.tasks.map((t) => [t.id, t.kind]);
-    expect(tasks).toEqual([['edit.1', 'agent'], ['edit.2', 'agent'], ['edit.3', 'agent'], ['edit', 'merge'], ['result', 'merge']]);
+    expect(tasks).toEqual([
+      ['edit.1', 'agent'],
+      ['edit.2', 'agent'],
+      ['edit.3', 'agent'],
+      ['edit', 'merge'],
+      ['result', 'merge'],
+    ]);
     const phaseBranch = result.summary?.tasks.find((t) => t.id === 'edit')?.branch ?? '';
     expect(phaseBranch).toMatch(/^subplan\/[^/]+\/edit$/);
-    for (const [leaf, dir] of [['edit.1', 'a'], ['edit.2', 'b'], ['edit.3', 'c']] as const) {
-      expect(await repo.git('show', `${phaseBranch}:lists/${leaf}.txt`)).toBe([1, 2, 3].map((i) => `src/${dir}/f${i}.ts`).join('\n'));
+    for (const [leaf, dir] of [
+      ['edit.1', 'a'],
+      ['edit.2', 'b'],
+      ['edit.3', 'c'],
+    ] as const) {
+      expect(await repo.git('show', `${phaseBranch}:lists/${leaf}.txt`)).toBe(
+        [1, 2, 3].map((i) => `src/${dir}/f${i}.ts`).join('\n'),
+      );
     }
   });
 });

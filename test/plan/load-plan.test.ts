@@ -4,14 +4,19 @@ import { formatDiagnostic } from '../../src/core/index.js';
 import { readPlan } from '../../src/plan/index.js';
 
 const fixtures = new URL('../fixtures/plans/', import.meta.url).pathname;
-const invalid = readdirSync(`${fixtures}invalid`).filter((f) => f.endsWith('.yaml')).sort();
+const invalid = readdirSync(`${fixtures}invalid`)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('invalid plans (golden diagnostics)', () => {
   it.each(invalid)('%s', async (file) => {
     const result = await readPlan(`${fixtures}invalid/${file}`, { displayPath: file });
     expect(result.ok).toBe(false);
     const text = result.ok ? '' : `${result.diagnostics.map(formatDiagnostic).join('\n')}\n`;
-    const expected = readFileSync(`${fixtures}invalid/${file.replace(/\.yaml$/, '.expected.txt')}`, 'utf8');
+    const expected = readFileSync(
+      `${fixtures}invalid/${file.replace(/\.yaml$/, '.expected.txt')}`,
+      'utf8',
+    );
     expect(text).toBe(expected);
   });
 
@@ -33,7 +38,14 @@ describe('valid plans', () => {
       name: 'minimal',
       base: 'HEAD',
       onFailure: 'continue',
-      phases: [{ id: 'only', dependsOn: [], files: [], agent: { program: { kind: 'preset', preset: 'demo' }, retries: 0 } }],
+      phases: [
+        {
+          id: 'only',
+          dependsOn: [],
+          files: [],
+          agent: { program: { kind: 'preset', preset: 'demo' }, retries: 0 },
+        },
+      ],
     });
     expect(result.ok && result.plan.maxParallel).toBeUndefined();
   });
@@ -43,8 +55,16 @@ describe('valid plans', () => {
     if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
     const [dataLayer, api, , integration] = result.plan.phases;
     expect(dataLayer?.estimateMs).toBe(90 * 60_000);
-    expect(dataLayer?.agent).toEqual({ program: { kind: 'command', argv: ['my-agent', '--prompt', '{prompt}'] }, retries: 1, timeoutMs: 20 * 60_000 });
-    expect(api?.agent).toEqual({ program: { kind: 'preset', preset: 'demo' }, retries: 1, timeoutMs: 30_000 });
+    expect(dataLayer?.agent).toEqual({
+      program: { kind: 'command', argv: ['my-agent', '--prompt', '{prompt}'] },
+      retries: 1,
+      timeoutMs: 20 * 60_000,
+    });
+    expect(api?.agent).toEqual({
+      program: { kind: 'preset', preset: 'demo' },
+      retries: 1,
+      timeoutMs: 30_000,
+    });
     expect(integration?.dependsOn).toEqual(['api', 'ui']);
     expect(result.plan.maxParallel).toBe(8);
     expect(result.plan.onFailure).toBe('fail-fast');
@@ -60,6 +80,8 @@ describe('valid plans', () => {
 
   it('reports a missing file without a position', async () => {
     const result = await readPlan(`${fixtures}nope.yaml`, { displayPath: 'nope.yaml' });
-    expect(result.ok ? [] : result.diagnostics.map(formatDiagnostic)).toEqual(['nope.yaml: no such file']);
+    expect(result.ok ? [] : result.diagnostics.map(formatDiagnostic)).toEqual([
+      'nope.yaml: no such file',
+    ]);
   });
 });

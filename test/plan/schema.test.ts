@@ -4,7 +4,9 @@ import { planJsonSchema } from '../../src/plan/index.js';
 
 describe('JSON Schema', () => {
   it('matches the committed schema/plan.schema.json (run `node bin/subplan.js schema > schema/plan.schema.json` after changing the plan schema)', () => {
-    const committed: unknown = JSON.parse(readFileSync(new URL('../../schema/plan.schema.json', import.meta.url), 'utf8'));
+    const committed: unknown = JSON.parse(
+      readFileSync(new URL('../../schema/plan.schema.json', import.meta.url), 'utf8'),
+    );
     expect(planJsonSchema()).toEqual(committed);
   });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ReadyQueue, TaskGraph, remainingPathWeights, scheduleBounds, simulateSchedule } from '../../src/schedule/index.js';
+import {
+  ReadyQueue,
+  TaskGraph,
+  remainingPathWeights,
+  scheduleBounds,
+  simulateSchedule,
+} from '../../src/schedule/index.js';
 
 describe('ReadyQueue', () => {
   it('pops the highest rank first and breaks ties by declaration order', () => {
@@ -14,7 +20,10 @@ describe('ReadyQueue', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const ranks = new Map<string, number>();
-    const queue = new ReadyQueue({ rank: (id) => ranks.get(id) ?? 0, order: (id) => Number(id.slice(1)) });
+    const queue = new ReadyQueue({
+      rank: (id) => ranks.get(id) ?? 0,
+      order: (id) => Number(id.slice(1)),
+    });
     const model: string[] = [];
     for (let i = 0; i < 2000; i++) {
       if (random() < 0.6 || model.length === 0) {
@@ -23,7 +32,10 @@ describe('ReadyQueue', () => {
         queue.push(id);
         model.push(id);
       } else {
-        model.sort((a, b) => (ranks.get(b) ?? 0) - (ranks.get(a) ?? 0) || Number(a.slice(1)) - Number(b.slice(1)));
+        model.sort(
+          (a, b) =>
+            (ranks.get(b) ?? 0) - (ranks.get(a) ?? 0) || Number(a.slice(1)) - Number(b.slice(1)),
+        );
         expect(queue.pop()).toBe(model.shift());
       }
     }
@@ -40,11 +52,22 @@ describe('critical path', () => {
   ]);
 
   it('weighs each task by its longest remaining chain', () => {
-    expect(Object.fromEntries(remainingPathWeights(graph))).toEqual({ a: 41, b: 31, c: 6, m: 1, solo: 20 });
+    expect(Object.fromEntries(remainingPathWeights(graph))).toEqual({
+      a: 41,
+      b: 31,
+      c: 6,
+      m: 1,
+      solo: 20,
+    });
   });
 
   it('bounds the makespan by max(critical path, work / max_parallel)', () => {
-    expect(scheduleBounds(graph, 2)).toEqual({ criticalPathMs: 41, workMs: 65, lowerBoundMs: 41, criticalPath: ['a', 'b', 'm'] });
+    expect(scheduleBounds(graph, 2)).toEqual({
+      criticalPathMs: 41,
+      workMs: 65,
+      lowerBoundMs: 41,
+      criticalPath: ['a', 'b', 'm'],
+    });
     expect(scheduleBounds(graph, 1).lowerBoundMs).toBe(65);
   });
 

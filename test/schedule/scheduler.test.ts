@@ -27,7 +27,8 @@ function controlledRunner() {
     },
     finish(id: string, outcome: TaskOutcome = { status: 'succeeded', commit: `c-${id}` }) {
       const resolve = pending.get(id);
-      if (!resolve) throw new Error(`${id} is not running (running: ${[...pending.keys()].join(', ')})`);
+      if (!resolve)
+        throw new Error(`${id} is not running (running: ${[...pending.keys()].join(', ')})`);
       pending.delete(id);
       resolve(outcome);
     },
@@ -46,7 +47,10 @@ function controlledRunner() {
           signal.addEventListener('abort', () => {
             aborted.push(task.id);
             pending.delete(task.id);
-            done({ status: 'cancelled', reason: signal.reason === 'fail-fast' ? 'fail-fast' : 'interrupted' });
+            done({
+              status: 'cancelled',
+              reason: signal.reason === 'fail-fast' ? 'fail-fast' : 'interrupted',
+            });
           });
         });
       },
@@ -57,13 +61,24 @@ function controlledRunner() {
   };
 }
 
-const agent = (id: string, startFrom: string | null = null, weightMs = 1): TaskNode => ({ kind: 'agent', id, phase: id, startFrom, weightMs });
+const agent = (id: string, startFrom: string | null = null, weightMs = 1): TaskNode => ({
+  kind: 'agent',
+  id,
+  phase: id,
+  startFrom,
+  weightMs,
+});
 
 describe('runSchedule', () => {
   it('runs exactly max_parallel at once when more are ready, never more', async () => {
     const graph = new TaskGraph(Array.from({ length: 7 }, (_, i) => agent(`t${i}`)));
     const control = controlledRunner();
-    const done = runSchedule({ graph, maxParallel: 3, failurePolicy: 'continue', runner: control.runner });
+    const done = runSchedule({
+      graph,
+      maxParallel: 3,
+      failurePolicy: 'continue',
+      runner: control.runner,
+    });
     await control.untilStarted(3);
     expect(control.running).toBe(3);
     for (let i = 0; i < 7; i++) {
@@ -80,7 +95,12 @@ describe('runSchedule', () => {
     // a -> a2 and b -> b2; b is slow. Level-by-level would hold a2 until b finishes.
     const graph = new TaskGraph([agent('a'), agent('b'), agent('a2', 'a'), agent('b2', 'b')]);
     const control = controlledRunner();
-    const done = runSchedule({ graph, maxParallel: 4, failurePolicy: 'continue', runner: control.runner });
+    const done = runSchedule({
+      graph,
+      maxParallel: 4,
+      failurePolicy: 'continue',
+      runner: control.runner,
+    });
     await control.untilStarted(2);
     control.finish('a');
     await control.untilStarted(3);
@@ -100,7 +120,12 @@ describe('runSchedule', () => {
       agent('long2', 'long1', 100),
     ]);
     const control = controlledRunner();
-    const done = runSchedule({ graph, maxParallel: 1, failurePolicy: 'continue', runner: control.runner });
+    const done = runSchedule({
+      graph,
+      maxParallel: 1,
+      failurePolicy: 'continue',
+      runner: control.runner,
+    });
     await control.untilStarted(1);
     expect(control.started).toEqual(['long1']);
     control.finish('long1');
@@ -115,25 +140,59 @@ describe('runSchedule', () => {
   });
 
   it('on continue, skips the dependents of a failed task and finishes independent work', async () => {
-    const graph = new TaskGraph([agent('bad'), agent('after', 'bad'), agent('later', 'after'), agent('free')]);
+    const graph = new TaskGraph([
+      agent('bad'),
+      agent('after', 'bad'),
+      agent('later', 'after'),
+      agent('free'),
+    ]);
     const control = controlledRunner();
-    const done = runSchedule({ graph, maxParallel: 2, failurePolicy: 'continue', runner: control.runner });
+    const done = runSchedule({
+      graph,
+      maxParallel: 2,
+      failurePolicy: 'continue',
+      runner: control.runner,
+    });
     await control.untilStarted(2);
-    control.finish('bad', { status: 'failed', reason: 'exit-non-zero', message: 'boom', exitCode: 1 });
+    control.finish('bad', {
+      status: 'failed',
+      reason: 'exit-non-zero',
+      message: 'boom',
+      exitCode: 1,
+    });
     control.finish('free');
     const settled = await done;
-    expect(settled.get('after')?.outcome).toEqual({ status: 'skipped', reason: 'dependency-failed', dependency: 'bad' });
+    expect(settled.get('after')?.outcome).toEqual({
+      status: 'skipped',
+      reason: 'dependency-failed',
+      dependency: 'bad',
+    });
     expect(settled.get('later')?.outcome.status).toBe('skipped');
     expect(settled.get('free')?.outcome.status).toBe('succeeded');
     expect(control.started).toEqual(['bad', 'free']);
   });
 
   it('on fail-fast, aborts running tasks and cancels queued ones', async () => {
-    const graph = new TaskGraph([agent('bad'), agent('slow'), agent('queued'), agent('after', 'slow')]);
+    const graph = new TaskGraph([
+      agent('bad'),
+      agent('slow'),
+      agent('queued'),
+      agent('after', 'slow'),
+    ]);
     const control = controlledRunner();
-    const done = runSchedule({ graph, maxParallel: 2, failurePolicy: 'fail-fast', runner: control.runner });
+    const done = runSchedule({
+      graph,
+      maxParallel: 2,
+      failurePolicy: 'fail-fast',
+      runner: control.runner,
+    });
     await control.untilStarted(2);
-    control.finish('bad', { status: 'failed', reason: 'exit-non-zero', message: 'boom', exitCode: 1 });
+    control.finish('bad', {
+      status: 'failed',
+      reason: 'exit-non-zero',
+      message: 'boom',
+      exitCode: 1,
+    });
     const settled = await done;
     expect(control.aborted).toEqual(['slow']);
     expect(settled.get('slow')?.outcome).toEqual({ status: 'cancelled', reason: 'fail-fast' });
@@ -154,7 +213,12 @@ describe('runSchedule', () => {
       retryDelayMs: () => 1,
     });
     await control.untilStarted(1);
-    control.finish('flaky', { status: 'failed', reason: 'exit-non-zero', message: 'first', exitCode: 1 });
+    control.finish('flaky', {
+      status: 'failed',
+      reason: 'exit-non-zero',
+      message: 'first',
+      exitCode: 1,
+    });
     await control.untilStarted(2);
     control.finish('flaky');
     const settled = await done;
@@ -165,7 +229,13 @@ describe('runSchedule', () => {
     const graph = new TaskGraph([agent('a'), agent('b', 'a')]);
     const control = controlledRunner();
     const interrupt = new AbortController();
-    const done = runSchedule({ graph, maxParallel: 1, failurePolicy: 'continue', runner: control.runner, signal: interrupt.signal });
+    const done = runSchedule({
+      graph,
+      maxParallel: 1,
+      failurePolicy: 'continue',
+      runner: control.runner,
+      signal: interrupt.signal,
+    });
     await control.untilStarted(1);
     interrupt.abort();
     const settled = await done;
@@ -174,9 +244,19 @@ describe('runSchedule', () => {
   });
 
   it('runs merges after all their sources and without taking agent slots', async () => {
-    const graph = new TaskGraph([agent('x'), agent('y'), { kind: 'merge', id: 'm', phase: 'm', sources: ['x', 'y'], weightMs: 1 }, agent('z', 'm')]);
+    const graph = new TaskGraph([
+      agent('x'),
+      agent('y'),
+      { kind: 'merge', id: 'm', phase: 'm', sources: ['x', 'y'], weightMs: 1 },
+      agent('z', 'm'),
+    ]);
     const control = controlledRunner();
-    const done = runSchedule({ graph, maxParallel: 2, failurePolicy: 'continue', runner: control.runner });
+    const done = runSchedule({
+      graph,
+      maxParallel: 2,
+      failurePolicy: 'continue',
+      runner: control.runner,
+    });
     await control.untilStarted(2);
     control.finish('x');
     control.finish('y');

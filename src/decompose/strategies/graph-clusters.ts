@@ -34,7 +34,8 @@ export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeL
       if (edges.length === 0) return [[...files]];
       sorted.forEach((file, i) => {
         const next = sorted[i + 1];
-        if (next) edges.push([FOLDER_WEIGHT_PER_LEVEL * (1 + sharedDepth(file.path, next.path)), i, i + 1]);
+        if (next)
+          edges.push([FOLDER_WEIGHT_PER_LEVEL * (1 + sharedDepth(file.path, next.path)), i, i + 1]);
       });
       edges.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
       const parent = sorted.map((_, i) => i);
@@ -80,6 +81,7 @@ function sharedDepth(a: string, b: string): number {
   const left = a.split('/');
   const right = b.split('/');
   let depth = 0;
-  while (depth < left.length - 1 && depth < right.length - 1 && left[depth] === right[depth]) depth++;
+  while (depth < left.length - 1 && depth < right.length - 1 && left[depth] === right[depth])
+    depth++;
   return depth;
 }

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { JsonReporter, LineReporter } from '../../report/index.js';
+import type { Reporter } from '../../report/index.js';
+import { resumeRun } from '../../run/index.js';
+import { exitCodeFor } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { parsePositiveInt, repoDirFrom } from '../options.js';
+
+interface ResumeFlags {
+  repo?: string;
+  maxParallel?: number;
+  failFast?: boolean;
+  allowPlanMismatch?: boolean;
+  json?: boolean;
+}
+
+export function registerResume(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('resume')
+    .description('continue a stopped run: finished tasks are kept, the rest run again')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .option('--repo <dir>', 'repository (default: current directory)')
+    .option(
+      '--max-parallel <n>',
+      'agents at once (default: as the run started)',
+      parsePositiveInt('--max-parallel'),
+    )
+    .option('--fail-fast', 'cancel running tasks when one fails')
+    .option(
+      '--allow-plan-mismatch',
+      'the plan file changed: keep the tasks that did not change, run the rest again',
+    )
+    .option('--json', 'NDJSON events on stdout, then the summary object as the last line')
+    .action(async (runId: string, flags: ResumeFlags) => {
+      const reporter: Reporter = flags.json
+        ? new JsonReporter({ out: io.stdout })
+        : new LineReporter({ out: io.stderr });
+      const summary = await resumeRun({
+        runId,
+        repoDir: repoDirFrom(io.cwd, flags.repo),
+        env: io.env,
+        ...(flags.maxParallel !== undefined && { maxParallel: flags.maxParallel }),
+        ...(flags.failFast && { failFast: true }),
+        ...(flags.allowPlanMismatch && { allowPlanMismatch: true }),
+        ...(io.signal && { signal: io.signal }),
+        onEvent: (event) => reporter.onEvent(event),
+      });
+      reporter.summarize(summary);
+      if (flags.json) io.stderr.write(`subplan: run ${summary.run_id} ${summary.status}\n`);
+      setExit(exitCodeFor(summary.status));
+    });
+}

@@ -1,0 +1,130 @@
+/**
+ * Continuing a stopped run (Ctrl-C, a crash, `kill -9`, a failed task fixed by hand). The run
+ * keeps its id, base commit and record; tasks that succeeded, whose phase did not change and
+ * whose inputs all stand are kept and never run again; everything else runs again from a fresh
+ * worktree. Agents left running by a coordinator that died are killed first, so two agents never
+ * work on the same task.
+ */
+import { hostname } from 'node:os';
+import { PlanChangedError, UsageError } from '../core/index.js';
+import { isGroupAlive, killTree } from '../agents/index.js';
+import { PiscinaExecutor } from '../execute/index.js';
+import { gitStatus, openRepo, pruneWorktrees, removeWorktree, worktreePath } from '../git/index.js';
+import type { Repo } from '../git/index.js';
+import { loadPlan } from '../plan/index.js';
+import type { SettledTask, TaskGraph } from '../schedule/index.js';
+import {
+  acquireRunLock,
+  phaseFingerprints,
+  planFingerprint,
+  readDurationHistory,
+  runPaths,
+} from '../state/index.js';
+import type { RunState } from '../state/index.js';
+import { prepareGraph } from './prepare-graph.js';
+import { readRun } from './read-run.js';
+import type { RunPlanOptions } from './run-plan.js';
+import { RunSession } from './run-session.js';
+import type { ResumeSeed } from './run-session.js';
+import type { RunSummary } from './run-summary.js';
+
+export interface ResumeRunOptions extends Omit<RunPlanOptions, 'plan'> {
+  /** Run id or a unique prefix. */
+  readonly runId: string;
+  /** Keep unchanged tasks of a plan that changed instead of refusing. @default false */
+  readonly allowPlanMismatch?: boolean;
+}
+
+export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> {
+  const { state } = await readRun(options.repoDir, options.runId);
+  if (state.status === 'succeeded')
+    throw new UsageError(`run ${state.run_id} already succeeded; there is nothing to resume`);
+  const repo = await openRepo(options.repoDir);
+  const plan = await loadPlan(state.plan_file);
+  const baseCommit = state.base_commit;
+  const changed = changedPhases(state, phaseFingerprints(plan));
+  if (planFingerprint(plan, baseCommit) !== state.plan_fingerprint && !options.allowPlanMismatch) {
+    throw new PlanChangedError({ runId: state.run_id, phases: changed, baseChanged: false });
+  }
+  const paths = runPaths(repo.root, state.run_id);
+  const lock = await acquireRunLock(paths.runDir, state.run_id);
+  try {
+    await killOrphans(state);
+    const maxParallel = options.maxParallel ?? state.max_parallel;
+    const history = await readDurationHistory(paths.stateDir, plan.name);
+    const { graph, warnings } = await prepareGraph({ plan, repo, baseCommit, history });
+    const kept = await keptTasks(repo, state, graph, new Set(changed));
+    for (const task of graph.tasks()) {
+      if (task.kind === 'agent' && !kept.has(task.id))
+        await removeWorktree(repo, worktreePath(repo, state.run_id, task.id));
+    }
+    await pruneWorktrees(repo);
+    const executor = options.executor ?? new PiscinaExecutor({ maxParallel });
+    const session = new RunSession({
+      ...options,
+      plan,
+      repo,
+      baseCommit,
+      runId: state.run_id,
+      paths,
+      maxParallel,
+      graph,
+      executor,
+      clock: options.clock ?? { now: () => Date.now() },
+      warnings,
+    });
+    try {
+      const seed: ResumeSeed = { state, kept };
+      return await session.execute(Date.parse(state.started_at), seed);
+    } finally {
+      if (!options.executor) await executor.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+function changedPhases(state: RunState, now: Readonly<Record<string, string>>): string[] {
+  const ids = new Set([...Object.keys(state.phase_fingerprints), ...Object.keys(now)]);
+  return [...ids].filter((id) => state.phase_fingerprints[id] !== now[id]).sort();
+}
+
+/** Agent process groups recorded as running on this host whose coordinator is gone. */
+async function killOrphans(state: RunState): Promise<void> {
+  const host = hostname();
+  const orphans = state.tasks
+    .filter((task) => task.status === 'running' && task.host === host)
+    .flatMap((task) => (task.pid !== null && isGroupAlive(task.pid) ? [task.pid] : []));
+  await Promise.all(orphans.map((pid) => killTree(pid, { graceMs: 1000 })));
+}
+
+/**
+ * Tasks whose results stand: succeeded, in a phase that did not change, with the commit still in
+ * the repository, and every dependency kept too (a dependency that runs again changes the input).
+ */
+async function keptTasks(
+  repo: Repo,
+  state: RunState,
+  graph: TaskGraph,
+  changed: ReadonlySet<string>,
+): Promise<Map<string, SettledTask & { branch: string | null }>> {
+  const recorded = new Map(state.tasks.map((task) => [task.id, task]));
+  const kept = new Map<string, SettledTask & { branch: string | null }>();
+  for (const id of graph.topologicalOrder()) {
+    const task = recorded.get(id);
+    const node = graph.get(id);
+    if (!task || task.status !== 'succeeded' || task.commit === null || changed.has(node.phase))
+      continue;
+    if (!graph.dependencies(id).every((dependency) => kept.has(dependency))) continue;
+    const exists = await gitStatus(repo, ['cat-file', '-e', `${task.commit}^{commit}`]);
+    if (exists.exitCode !== 0) continue;
+    kept.set(id, {
+      outcome: { status: 'succeeded', commit: task.commit },
+      attempts: task.attempts,
+      branch: task.branch,
+      ...(task.started_at !== null && { startedAt: Date.parse(task.started_at) }),
+      ...(task.finished_at !== null && { finishedAt: Date.parse(task.finished_at) }),
+    });
+  }
+  return kept;
+}

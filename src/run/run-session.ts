@@ -1,0 +1,454 @@
+/**
+ * One session of a run: drives the task graph through the scheduler, runs agent tasks on the
+ * executor and merges on this thread, and records every step in the run store. A new run starts
+ * with `run-started`; a resumed one with `run-resumed` and the tasks it keeps, which are never run
+ * again. Merges use `git merge-tree`, so no worktree and not the user's checkout is ever touched.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { isoTime, unreachable } from '../core/index.js';
+import type { Clock, RunEvent, RunEventInput, RunStatus, TaskOutcome } from '../core/index.js';
+import { agentArgvTemplate } from '../agents/index.js';
+import { listCommitFiles, matchScope } from '../decompose/index.js';
+import type { Executor } from '../execute/index.js';
+import {
+  mergeCommits,
+  pruneWorktrees,
+  removeWorktree,
+  resultBranch,
+  setBranch,
+  taskBranch,
+  worktreePath,
+} from '../git/index.js';
+import type { Repo } from '../git/index.js';
+import type { PhaseDefinition } from '../plan/index.js';
+import { runSchedule } from '../schedule/index.js';
+import type {
+  AgentTaskNode,
+  MergeTaskNode,
+  SettledTask,
+  TaskAttempt,
+  TaskGraph,
+  TaskNode,
+} from '../schedule/index.js';
+import { RunStore, phaseFingerprints, planFingerprint, recordDurations } from '../state/index.js';
+import type { RunPaths, RunState } from '../state/index.js';
+import { RESULT_TASK } from './build-task-graph.js';
+import { measuredBounds } from './measured-bounds.js';
+import { peakFromIntervals } from './peak-from-intervals.js';
+import type { RunPlanOptions } from './run-plan.js';
+import { SUMMARY_SCHEMA_VERSION } from './run-summary.js';
+import type { RunSummary, TaskSummary } from './run-summary.js';
+
+/** What a resumed session starts from. */
+export interface ResumeSeed {
+  /** The state the run was left in. */
+  readonly state: RunState;
+  /** Tasks whose results stand, with their outcome as recorded. */
+  readonly kept: ReadonlyMap<string, SettledTask & { readonly branch: string | null }>;
+}
+
+export interface RunSessionContext extends RunPlanOptions {
+  readonly repo: Repo;
+  readonly baseCommit: string;
+  readonly runId: string;
+  readonly paths: RunPaths;
+  readonly maxParallel: number;
+  readonly graph: TaskGraph;
+  readonly executor: Executor;
+  readonly clock: Clock;
+  readonly warnings: readonly string[];
+}
+
+export class RunSession {
+  readonly #context: RunSessionContext;
+  readonly #store: RunStore;
+  readonly #phases: Map<string, PhaseDefinition>;
+  readonly #commits = new Map<string, string>();
+  readonly #branches = new Map<string, string>();
+  readonly #settled = new Map<string, SettledTask>();
+  readonly #cleanups: Promise<void>[] = [];
+  /** Intervals of failed attempts that were retried: they held slots too. */
+  readonly #failedAttempts: { start: number; end: number }[] = [];
+
+  constructor(context: RunSessionContext) {
+    this.#context = context;
+    this.#store = new RunStore(context.paths);
+    this.#phases = new Map(context.plan.phases.map((phase) => [phase.id, phase]));
+  }
+
+  async execute(startedAt: number, resume?: ResumeSeed): Promise<RunSummary> {
+    const { plan, graph, maxParallel } = this.#context;
+    const dirty = await hasUncommittedChanges(this.#context.repo);
+    const fingerprints = {
+      plan_fingerprint: planFingerprint(plan, this.#context.baseCommit),
+      phase_fingerprints: phaseFingerprints(plan),
+    };
+    if (resume) {
+      this.#store.adopt(resume.state);
+      for (const [id, kept] of resume.kept) {
+        this.#settled.set(id, kept);
+        if (kept.outcome.status === 'succeeded') this.#commits.set(id, kept.outcome.commit);
+        if (kept.branch) this.#branches.set(id, kept.branch);
+      }
+      this.#emit({
+        type: 'run-resumed',
+        kept: graph
+          .tasks()
+          .filter((task) => resume.kept.has(task.id))
+          .map((task) => task.id),
+        rerun: graph
+          .tasks()
+          .filter((task) => !resume.kept.has(task.id))
+          .map((task) => task.id),
+        max_parallel: maxParallel,
+        ...fingerprints,
+      });
+    } else {
+      this.#emit({
+        type: 'run-started',
+        plan: plan.name,
+        plan_file: plan.file,
+        repo: this.#context.repo.root,
+        base_commit: this.#context.baseCommit,
+        max_parallel: maxParallel,
+        ...fingerprints,
+        task_count: graph.size,
+        tasks: graph
+          .tasks()
+          .map((task) => ({
+            id: task.id,
+            phase: task.phase,
+            kind: task.kind,
+            depends_on: graph.dependencies(task.id),
+          })),
+      });
+    }
+    for (const message of this.#context.warnings) this.#emit({ type: 'warning', message });
+    if (dirty) {
+      this.#emit({
+        type: 'warning',
+        message: `your checkout has uncommitted changes; the run starts from ${plan.base} (${this.#context.baseCommit.slice(0, 10)}) and neither uses nor touches them`,
+      });
+    }
+    await runSchedule({
+      graph,
+      maxParallel,
+      ...(resume && { completed: resume.kept }),
+      failurePolicy: this.#context.failFast ? 'fail-fast' : plan.onFailure,
+      ...(this.#context.signal && { signal: this.#context.signal }),
+      ...(this.#context.retryDelayMs && { retryDelayMs: this.#context.retryDelayMs }),
+      retriesOf: (task) => this.#phase(task.phase).agent.retries,
+      runner: {
+        runAgent: (task, attempt, signal) => this.#runAgent(task, attempt, signal),
+        runMerge: (task) => this.#runMerge(task),
+      },
+      onQueued: (task) =>
+        this.#emit({ type: 'task-queued', task: task.id, phase: task.phase, kind: task.kind }),
+      onRetry: (task, failed, attempt, delayMs) => {
+        if (failed.startedAt !== undefined && failed.finishedAt !== undefined) {
+          this.#failedAttempts.push({ start: failed.startedAt, end: failed.finishedAt });
+        }
+        const reason =
+          failed.outcome.status === 'failed' ? failed.outcome.message : failed.outcome.status;
+        this.#emit({
+          type: 'warning',
+          task: task.id,
+          message: `attempt ${attempt - 1} failed (${reason}); retrying in ${Math.round(delayMs)} ms`,
+        });
+      },
+      onSettled: (task, settled) => this.#onSettled(task, settled),
+    });
+    await Promise.all(this.#cleanups);
+    await pruneWorktrees(this.#context.repo);
+    return this.#finish(startedAt);
+  }
+
+  async #runAgent(task: AgentTaskNode, attempt: number, signal: AbortSignal): Promise<TaskAttempt> {
+    const { repo, runId, paths } = this.#context;
+    const phase = this.#phase(task.phase);
+    const baseCommit =
+      task.startFrom === null ? this.#context.baseCommit : this.#commitOf(task.startFrom);
+    const branch = taskBranch(runId, task.id);
+    const worktree = worktreePath(repo, runId, task.id);
+    this.#branches.set(task.id, branch);
+    const files =
+      task.files ??
+      matchScope(await listCommitFiles(repo, baseCommit), phase.files).map((file) => file.path);
+    const result = await this.#context.executor.runAgentTask(
+      {
+        runId,
+        taskId: task.id,
+        phase: task.phase,
+        prompt: phase.prompt,
+        repo: { root: repo.root, commonDir: repo.commonDir, config: repo.config },
+        worktree,
+        branch,
+        baseCommit,
+        argvTemplate: agentArgvTemplate(phase.agent.program),
+        files,
+        filesFile: join(paths.filesDir, `${task.id}.txt`),
+        env: definedEntries(this.#context.env),
+        logFile: paths.logFile(task.id),
+        ...(phase.agent.timeoutMs !== undefined && { timeoutMs: phase.agent.timeoutMs }),
+        ...(this.#context.killGraceMs !== undefined && { killGraceMs: this.#context.killGraceMs }),
+        commitMessage: `subplan(${task.id}): ${firstLine(phase.prompt)}\n\nRun ${runId}, phase ${task.phase}.`,
+      },
+      {
+        signal,
+        onStarted: ({ startedAt }) =>
+          this.#emitAt(startedAt, {
+            type: 'task-started',
+            task: task.id,
+            phase: task.phase,
+            attempt,
+            branch,
+            worktree,
+            base_commit: baseCommit,
+          }),
+        onSpawn: (pid) =>
+          this.#emit({
+            type: 'agent-spawned',
+            task: task.id,
+            phase: task.phase,
+            pid,
+            host: hostname(),
+          }),
+        onOutput: (stream, line) =>
+          this.#emit({ type: 'task-output', task: task.id, phase: task.phase, stream, line }),
+      },
+    );
+    if (result.outcome.status === 'succeeded') this.#commits.set(task.id, result.outcome.commit);
+    return result;
+  }
+
+  async #runMerge(task: MergeTaskNode): Promise<TaskAttempt> {
+    const { repo, runId } = this.#context;
+    const branch = task.id === RESULT_TASK ? resultBranch(runId) : taskBranch(runId, task.id);
+    this.#branches.set(task.id, branch);
+    const startedAt = this.#context.clock.now();
+    this.#emit({
+      type: 'merge-started',
+      task: task.id,
+      phase: task.phase,
+      branch,
+      sources: task.sources,
+    });
+    let outcome: TaskOutcome;
+    try {
+      const merged = await mergeCommits(
+        repo,
+        task.sources.map((source) => ({ label: source, commit: this.#commitOf(source) })),
+        { message: (label) => `subplan: merge ${label} into ${branch}` },
+      );
+      if (merged.status === 'merged') {
+        await setBranch(repo, branch, merged.commit);
+        this.#commits.set(task.id, merged.commit);
+        outcome = { status: 'succeeded', commit: merged.commit };
+      } else {
+        outcome = { status: 'conflict', files: merged.files, sources: merged.sources };
+      }
+    } catch (error) {
+      outcome = {
+        status: 'failed',
+        reason: 'executor-failed',
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+    const finishedAt = this.#context.clock.now();
+    this.#emit({
+      type: 'merge-finished',
+      task: task.id,
+      phase: task.phase,
+      branch,
+      outcome,
+      duration_ms: Math.round(finishedAt - startedAt),
+    });
+    return { outcome, startedAt, finishedAt };
+  }
+
+  #onSettled(task: TaskNode, settled: SettledTask): void {
+    this.#settled.set(task.id, settled);
+    const duration =
+      settled.startedAt !== undefined && settled.finishedAt !== undefined
+        ? Math.round(settled.finishedAt - settled.startedAt)
+        : undefined;
+    this.#emitAt(settled.finishedAt ?? this.#context.clock.now(), {
+      type: 'task-finished',
+      task: task.id,
+      phase: task.phase,
+      kind: task.kind,
+      attempt: settled.attempts,
+      outcome: settled.outcome,
+      reason: describeOutcome(settled.outcome),
+      ...(settled.startedAt !== undefined && { started_at: isoTime(settled.startedAt) }),
+      ...(duration !== undefined && { duration_ms: duration }),
+    });
+    if (settled.outcome.status === 'succeeded') {
+      for (const dependency of this.#context.graph.dependencies(task.id))
+        this.#removeConsumedWorktree(dependency);
+    }
+  }
+
+  /** A worktree goes once every task built on its branch has succeeded; failures keep theirs. */
+  #removeConsumedWorktree(id: string): void {
+    const { graph, repo, runId } = this.#context;
+    if (graph.kindOf(id) !== 'agent') return;
+    const consumers = graph.successors(id);
+    if (!consumers.every((consumer) => this.#settled.get(consumer)?.outcome.status === 'succeeded'))
+      return;
+    this.#cleanups.push(removeWorktree(repo, worktreePath(repo, runId, id)).catch(() => undefined));
+  }
+
+  async #finish(startedAt: number): Promise<RunSummary> {
+    const { graph, runId, maxParallel, paths, plan } = this.#context;
+    const finishedAt = this.#context.clock.now();
+    const tasks: TaskSummary[] = graph.tasks().map((task) => this.#taskSummary(task));
+    const statuses = tasks.map((task) => task.status);
+    const status: RunStatus = this.#context.signal?.aborted
+      ? 'interrupted'
+      : statuses.includes('failed') || statuses.includes('cancelled')
+        ? 'failed'
+        : statuses.includes('conflict')
+          ? 'conflict'
+          : statuses.every((s) => s === 'succeeded')
+            ? 'succeeded'
+            : 'failed';
+    const intervals = [...this.#settled.entries()]
+      .filter(
+        ([id, s]) =>
+          graph.kindOf(id) === 'agent' && s.startedAt !== undefined && s.finishedAt !== undefined,
+      )
+      .map(([, s]) => ({ start: s.startedAt ?? 0, end: s.finishedAt ?? 0 }));
+    const bounds = measuredBounds(graph, this.#settled, maxParallel);
+    const resultOk = this.#settled.get(RESULT_TASK)?.outcome.status === 'succeeded';
+    const summary: RunSummary = {
+      type: 'summary',
+      schema_version: SUMMARY_SCHEMA_VERSION,
+      run_id: runId,
+      plan: plan.name,
+      status,
+      base_commit: this.#context.baseCommit,
+      result_branch: resultOk ? resultBranch(runId) : null,
+      max_parallel: maxParallel,
+      peak_concurrency: this.#context.executor.peakConcurrency(),
+      peak_concurrency_events: peakFromIntervals([...intervals, ...this.#failedAttempts]),
+      started_at: isoTime(startedAt),
+      finished_at: isoTime(finishedAt),
+      makespan_ms: Math.round(finishedAt - startedAt),
+      critical_path_ms: Math.round(bounds.criticalPathMs),
+      lower_bound_ms: Math.round(bounds.lowerBoundMs),
+      tasks,
+    };
+    await recordDurations(paths.stateDir, plan.name, this.#taskDurations());
+    await writeJsonAtomic(join(paths.runDir, 'summary.json'), summary);
+    this.#emit({
+      type: 'run-finished',
+      status,
+      result_branch: summary.result_branch,
+      peak_concurrency: summary.peak_concurrency,
+      makespan_ms: summary.makespan_ms,
+    });
+    await this.#store.flush();
+    return summary;
+  }
+
+  #taskSummary(task: TaskNode): TaskSummary {
+    const settled = this.#settled.get(task.id);
+    const outcome = settled?.outcome ?? { status: 'cancelled', reason: 'interrupted' };
+    const started = settled?.startedAt;
+    const finished = settled?.finishedAt;
+    return {
+      id: task.id,
+      phase: task.phase,
+      kind: task.kind,
+      status: outcome.status,
+      started_at: started === undefined ? null : isoTime(started),
+      finished_at: finished === undefined || started === undefined ? null : isoTime(finished),
+      duration_ms:
+        started === undefined || finished === undefined ? null : Math.round(finished - started),
+      attempts: settled?.attempts ?? 0,
+      branch: this.#branches.get(task.id) ?? null,
+      commit: outcome.status === 'succeeded' ? outcome.commit : null,
+      reason: describeOutcome(outcome),
+      ...(outcome.status === 'conflict' && { conflict_files: outcome.files }),
+    };
+  }
+
+  #taskDurations(): Map<string, number> {
+    const durations = new Map<string, number>();
+    for (const [id, settled] of this.#settled) {
+      const task = this.#context.graph.get(id);
+      if (task.kind !== 'agent' || settled.outcome.status !== 'succeeded') continue;
+      if (settled.startedAt === undefined || settled.finishedAt === undefined) continue;
+      durations.set(task.id, settled.finishedAt - settled.startedAt);
+    }
+    return durations;
+  }
+
+  #phase(id: string): PhaseDefinition {
+    const phase = this.#phases.get(id);
+    if (!phase) throw new Error(`no phase ${id}`);
+    return phase;
+  }
+
+  #commitOf(taskId: string): string {
+    const commit = this.#commits.get(taskId);
+    if (!commit) throw new Error(`task ${taskId} has no commit yet`);
+    return commit;
+  }
+
+  #emit(input: RunEventInput): void {
+    this.#emitAt(this.#context.clock.now(), input);
+  }
+
+  #emitAt(ms: number, input: RunEventInput): void {
+    const event = { ...input, ts: isoTime(ms), run_id: this.#context.runId } as RunEvent;
+    this.#store.record(event);
+    this.#context.onEvent?.(event);
+  }
+}
+
+/** One sentence on why a task did not succeed. */
+export function describeOutcome(outcome: TaskOutcome): string | null {
+  switch (outcome.status) {
+    case 'succeeded':
+      return null;
+    case 'failed':
+      return outcome.message;
+    case 'conflict':
+      return `merging ${outcome.sources.join(', ')} conflicts in ${outcome.files.join(', ')}`;
+    case 'cancelled':
+      return outcome.reason === 'fail-fast'
+        ? 'cancelled after another task failed (fail-fast)'
+        : 'cancelled by an interrupt';
+    case 'skipped':
+      return `skipped because ${outcome.dependency} did not succeed`;
+    default:
+      return unreachable(outcome);
+  }
+}
+
+async function hasUncommittedChanges(repo: Repo): Promise<boolean> {
+  const status = await repo.git(['status', '--porcelain', '--untracked-files=no']);
+  return status.trim() !== '';
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 72 ? `${line.slice(0, 69)}...` : line;
+}
+
+function definedEntries(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temp, file);
+}

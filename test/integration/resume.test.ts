@@ -1,0 +1,203 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/ensure-built.js';
+import { acquireRunLock, readRunState, runPaths } from '../../src/state/index.js';
+import { isRunning, waitForExit } from '../helpers/processes.js';
+import { runSubplan } from '../helpers/run-cli.js';
+import { createTempRepo } from '../helpers/temp-repo.js';
+import type { TempRepo } from '../helpers/temp-repo.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/**
+ * Agent: records its task in COUNTER, writes out/<task>.txt, and when its task is the GATE task
+ * waits until the file RELEASE exists, so a test can stop a run while that task is running.
+ */
+const AGENT = `
+const fs = require('node:fs');
+const [counter, gate, release, task] = process.argv.slice(1);
+fs.appendFileSync(counter, task + '\\n');
+const finish = () => { fs.mkdirSync('out', { recursive: true }); fs.writeFileSync('out/' + task + '.txt', task + '\\n'); };
+if (task !== gate) finish();
+else { const wait = () => fs.existsSync(release) ? finish() : setTimeout(wait, 20); wait(); }
+`;
+
+async function writePlan(
+  repo: TempRepo,
+  extraPrompt = '',
+): Promise<{ counter: string; release: string }> {
+  await mkdir(join(repo.dir, '.subplan'), { recursive: true });
+  const counter = join(repo.dir, '.subplan', 'test-counter');
+  const release = join(repo.dir, '.subplan', 'test-release');
+  const command = `[${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(AGENT)}, ${JSON.stringify(counter)}, "c", ${JSON.stringify(release)}, "{subplan}"]`;
+  await writeFile(
+    join(repo.dir, 'plan.yaml'),
+    [
+      'version: 1',
+      'max_parallel: 2',
+      `agent: { command: ${command} }`,
+      'phases:',
+      '  - { id: a, prompt: "first" }',
+      `  - { id: b, prompt: "second${extraPrompt}" }`,
+      '  - { id: c, prompt: "gated", depends_on: [a] }',
+      '  - { id: d, prompt: "last", depends_on: [b, c] }',
+    ].join('\n'),
+  );
+  return { counter, release };
+}
+
+async function waitForState(
+  repo: TempRepo,
+  runIdPrefix: string | undefined,
+  ready: (tasks: Map<string, string>) => boolean,
+): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const runs = existsSync(join(repo.dir, '.subplan', 'runs'))
+      ? (await execa('ls', [join(repo.dir, '.subplan', 'runs')])).stdout.split('\n')
+      : [];
+    const runId = runs.find(
+      (id) => id !== '' && (runIdPrefix === undefined || id.startsWith(runIdPrefix)),
+    );
+    if (runId) {
+      const read = await readRunState(runPaths(repo.dir, runId));
+      if (read.ok && ready(new Map(read.state.tasks.map((t) => [t.id, t.status])))) return runId;
+    }
+    await sleep(20);
+  }
+  throw new Error('the run never reached the expected state');
+}
+
+async function resultTree(repo: TempRepo, branch: string): Promise<string> {
+  return repo.git('rev-parse', `${branch}^{tree}`);
+}
+
+beforeAll(ensureBuilt, 120_000);
+
+describe('resume', () => {
+  it('after Ctrl-C finishes the run without re-running finished tasks, with the same result as an uninterrupted run', async () => {
+    await using repo = await createTempRepo();
+    const { counter, release } = await writePlan(repo);
+    const controller = new AbortController();
+    const first = runSubplan(['run', 'plan.yaml', '--json'], {
+      cwd: repo.dir,
+      signal: controller.signal,
+    });
+    const runId = await waitForState(
+      repo,
+      undefined,
+      (t) => t.get('c') === 'running' && t.get('b') === 'succeeded',
+    );
+    // Stop only once c's agent really runs (it records itself first thing).
+    while (!(await readFile(counter, 'utf8').catch(() => '')).includes('c\n')) await sleep(20);
+    controller.abort();
+    const stopped = await first;
+    expect(stopped.exitCode).toBe(130);
+
+    await writeFile(release, 'go');
+    const resumed = await runSubplan(['resume', runId.slice(0, 18), '--json'], { cwd: repo.dir });
+    expect(resumed.stderr).not.toContain('internal error');
+    expect(resumed.exitCode).toBe(0);
+    const resumedEvent = resumed.events.find((e) => e.type === 'run-resumed');
+    expect(resumedEvent?.type === 'run-resumed' && resumedEvent.kept).toEqual(['a', 'b']);
+    expect((await readFile(counter, 'utf8')).split('\n').filter(Boolean).sort()).toEqual([
+      'a',
+      'b',
+      'c',
+      'c',
+      'd',
+    ]);
+
+    // The same plan run without interruption gives the same tree.
+    await appendFile(counter, '');
+    const clean = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(clean.exitCode).toBe(0);
+    expect(await resultTree(repo, resumed.summary?.result_branch ?? '')).toBe(
+      await resultTree(repo, clean.summary?.result_branch ?? ''),
+    );
+  });
+
+  it('after kill -9 of the coordinator kills the orphaned agent and completes', async () => {
+    await using repo = await createTempRepo();
+    const { counter, release } = await writePlan(repo);
+    const coordinator = execa(
+      process.execPath,
+      [join(root, 'bin', 'subplan.js'), 'run', 'plan.yaml'],
+      { cwd: repo.dir, reject: false },
+    );
+    const runId = await waitForState(repo, undefined, (t) => t.get('c') === 'running');
+    let orphan: number | null = null;
+    for (let i = 0; i < 200 && orphan === null; i++) {
+      const read = await readRunState(runPaths(repo.dir, runId));
+      orphan = read.ok ? (read.state.tasks.find((t) => t.id === 'c')?.pid ?? null) : null;
+      if (orphan === null) await sleep(20);
+    }
+    coordinator.kill('SIGKILL');
+    await coordinator;
+    expect(orphan).not.toBeNull();
+    expect(isRunning(orphan ?? 0)).toBe(true);
+
+    await writeFile(release, 'go');
+    const resumed = await runSubplan(['resume', runId, '--json'], { cwd: repo.dir });
+    expect(resumed.exitCode).toBe(0);
+    expect(await waitForExit(orphan ?? 0)).toBe(true);
+    const counts = (await readFile(counter, 'utf8')).split('\n').filter(Boolean);
+    expect(counts.filter((t) => t === 'a')).toHaveLength(1);
+    expect(counts.filter((t) => t === 'd')).toHaveLength(1);
+    expect(resumed.summary?.tasks.every((t) => t.status === 'succeeded')).toBe(true);
+  });
+
+  it('refuses a changed plan unless told, and then re-runs only what changed', async () => {
+    await using repo = await createTempRepo();
+    const { counter, release } = await writePlan(repo);
+    await writeFile(release, 'go');
+    const controller = new AbortController();
+    await writeFile(join(repo.dir, '.subplan-placeholder'), '');
+    const first = runSubplan(['run', 'plan.yaml', '--json'], {
+      cwd: repo.dir,
+      signal: controller.signal,
+    });
+    const runId = await waitForState(
+      repo,
+      undefined,
+      (t) =>
+        t.get('d') === 'succeeded' || t.get('result') === 'running' || t.get('c') === 'succeeded',
+    );
+    controller.abort();
+    await first;
+    await writePlan(repo, ' (changed)');
+    const refused = await runSubplan(['resume', runId], { cwd: repo.dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('phases changed: b');
+    const before = (await readFile(counter, 'utf8')).split('\n').filter(Boolean);
+    const allowed = await runSubplan(['resume', runId, '--allow-plan-mismatch', '--json'], {
+      cwd: repo.dir,
+    });
+    expect(allowed.exitCode).toBe(0);
+    const rerun = (await readFile(counter, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .slice(before.length);
+    expect(rerun).toContain('b');
+    expect(rerun).not.toContain('a');
+  });
+
+  it('refuses to resume a run another live process holds', async () => {
+    await using repo = await createTempRepo();
+    await writePlan(repo);
+    const { release } = await writePlan(repo);
+    await writeFile(release, 'go');
+    const done = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    const runId = done.summary?.run_id ?? '';
+    const lock = await acquireRunLock(runPaths(repo.dir, runId).runDir, runId);
+    try {
+      const second = await runSubplan(['resume', runId], { cwd: repo.dir });
+      expect(second.exitCode).toBe(2);
+    } finally {
+      await lock.release();
+    }
+  });
+});
