@@ -28,7 +28,8 @@ export type SubplanErrorCode =
   | 'run-not-found'
   | 'run-locked'
   | 'scope-empty'
-  | 'plan-changed';
+  | 'plan-changed'
+  | 'state-corrupt';
 
 export abstract class SubplanError extends Error {
   abstract readonly code: SubplanErrorCode;
@@ -145,5 +146,21 @@ export class PlanChangedError extends SubplanError {
     );
     this.runId = options.runId;
     this.phases = options.phases;
+  }
+}
+
+/** A run's state file could not be trusted; it was moved aside so nothing is lost. */
+export class StateCorruptError extends SubplanError {
+  readonly code = 'state-corrupt';
+  readonly exitCode = 2;
+  readonly path: string;
+  readonly movedTo: string;
+  constructor(options: { runId: string; path: string; movedTo: string; detail: string }) {
+    super(
+      `the state of run ${options.runId} is unreadable (${options.detail}); it was moved to ${options.movedTo}. ` +
+        `Run \`subplan resume ${options.runId} --reset-state\` to rebuild it from the run's events and branches and run the rest again`,
+    );
+    this.path = options.path;
+    this.movedTo = options.movedTo;
   }
 }

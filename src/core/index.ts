@@ -9,6 +9,7 @@ export {
   EmptyScopeError,
   RunLockedError,
   PlanChangedError,
+  StateCorruptError,
   formatDiagnostic,
 } from './errors.js';
 export type { Diagnostic, SubplanErrorCode } from './errors.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { RunNotFoundError, UsageError } from '../core/index.js';
 import { openRepo } from '../git/index.js';
 import { readRunState, runPaths } from '../state/index.js';
-import type { RunState } from '../state/index.js';
+import type { RunPaths, RunState } from '../state/index.js';
 
 export interface RunListing {
   readonly run_id: string;
@@ -49,6 +49,21 @@ export async function listRuns(repoDir: string): Promise<RunListing[]> {
 
 /** The run `idOrPrefix` names (the latest run when absent). */
 export async function readRun(repoDir: string, idOrPrefix?: string): Promise<RunView> {
+  const { runId, paths } = await findRunPaths(repoDir, idOrPrefix);
+  const read = await readRunState(paths);
+  if (!read.ok)
+    throw new RunNotFoundError(
+      runId,
+      `: its state cannot be read (${read.problem}: ${read.detail})`,
+    );
+  return { state: read.state, alive: read.state.status !== 'running' || holderAlive(paths.runDir) };
+}
+
+/** Resolves a run id or unique prefix (the latest run when absent) to its files. */
+export async function findRunPaths(
+  repoDir: string,
+  idOrPrefix?: string,
+): Promise<{ runId: string; paths: RunPaths }> {
   const repo = await openRepo(repoDir);
   const ids = await runIds(repo.root);
   let id: string | undefined;
@@ -57,19 +72,16 @@ export async function readRun(repoDir: string, idOrPrefix?: string): Promise<Run
     if (id === undefined) throw new RunNotFoundError('(latest)', `: ${repo.root} has no runs yet`);
   } else {
     const matches = ids.filter((candidate) => candidate.startsWith(idOrPrefix));
-    if (matches.length > 1)
+    if (matches.length > 1) {
       throw new UsageError(
         `\`${idOrPrefix}\` matches ${matches.length} runs: ${matches.join(', ')}; give more of the id`,
       );
+    }
     id = matches[0];
     if (id === undefined)
       throw new RunNotFoundError(idOrPrefix, ` in ${repo.root} (see subplan list)`);
   }
-  const paths = runPaths(repo.root, id);
-  const read = await readRunState(paths);
-  if (!read.ok)
-    throw new RunNotFoundError(id, `: its state cannot be read (${read.problem}: ${read.detail})`);
-  return { state: read.state, alive: read.state.status !== 'running' || holderAlive(paths.runDir) };
+  return { runId: id, paths: runPaths(repo.root, id) };
 }
 
 async function runIds(root: string): Promise<string[]> {

@@ -6,7 +6,7 @@
  * work on the same task.
  */
 import { hostname } from 'node:os';
-import { PlanChangedError, UsageError } from '../core/index.js';
+import { PlanChangedError, StateCorruptError, UsageError } from '../core/index.js';
 import { isGroupAlive, killTree } from '../agents/index.js';
 import { PiscinaExecutor } from '../execute/index.js';
 import { gitStatus, openRepo, pruneWorktrees, removeWorktree, worktreePath } from '../git/index.js';
@@ -16,13 +16,14 @@ import type { SettledTask, TaskGraph } from '../schedule/index.js';
 import {
   acquireRunLock,
   phaseFingerprints,
+  quarantineBadState,
   planFingerprint,
   readDurationHistory,
   runPaths,
 } from '../state/index.js';
 import type { RunState } from '../state/index.js';
 import { prepareGraph } from './prepare-graph.js';
-import { readRun } from './read-run.js';
+import { findRunPaths, readRun } from './read-run.js';
 import type { RunPlanOptions } from './run-plan.js';
 import { RunSession } from './run-session.js';
 import type { ResumeSeed } from './run-session.js';
@@ -33,10 +34,22 @@ export interface ResumeRunOptions extends Omit<RunPlanOptions, 'plan'> {
   readonly runId: string;
   /** Keep unchanged tasks of a plan that changed instead of refusing. @default false */
   readonly allowPlanMismatch?: boolean;
+  /** Rebuild an unreadable state file from the run's events instead of stopping. @default false */
+  readonly resetState?: boolean;
 }
 
 export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> {
-  const { state } = await readRun(options.repoDir, options.runId);
+  const found = await findRunPaths(options.repoDir, options.runId);
+  const bad = await quarantineBadState(found.paths, Date.now());
+  if (bad && !options.resetState) {
+    throw new StateCorruptError({
+      runId: found.runId,
+      path: found.paths.stateFile,
+      movedTo: bad.movedTo,
+      detail: bad.detail,
+    });
+  }
+  const { state } = await readRun(options.repoDir, found.runId);
   if (state.status === 'succeeded')
     throw new UsageError(`run ${state.run_id} already succeeded; there is nothing to resume`);
   const repo = await openRepo(options.repoDir);

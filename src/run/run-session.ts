@@ -115,14 +115,12 @@ export class RunSession {
         max_parallel: maxParallel,
         ...fingerprints,
         task_count: graph.size,
-        tasks: graph
-          .tasks()
-          .map((task) => ({
-            id: task.id,
-            phase: task.phase,
-            kind: task.kind,
-            depends_on: graph.dependencies(task.id),
-          })),
+        tasks: graph.tasks().map((task) => ({
+          id: task.id,
+          phase: task.phase,
+          kind: task.kind,
+          depends_on: graph.dependencies(task.id),
+        })),
       });
     }
     for (const message of this.#context.warnings) this.#emit({ type: 'warning', message });

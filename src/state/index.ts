@@ -4,7 +4,7 @@ export { EventLog, readEventLog } from './event-log.js';
 export { readDurationHistory, recordDurations } from './duration-history.js';
 export { reduceRunState, stateFromEvents, STATE_SCHEMA_VERSION } from './run-state.js';
 export type { RunState, TaskState, TaskStateStatus } from './run-state.js';
-export { RunStore, readRunState } from './run-store.js';
+export { RunStore, readRunState, quarantineBadState } from './run-store.js';
 export type { ReadStateResult } from './run-store.js';
 export { acquireRunLock } from './run-lock.js';
 export type { RunLock } from './run-lock.js';

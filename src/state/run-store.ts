@@ -5,7 +5,7 @@
  * one is in flight, later changes wait and the newest state is written next, so a burst of events
  * costs two writes, not one per event, and the file on disk is always a whole, recent state.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import type { RunEvent } from '../core/index.js';
 import { EventLog, readEventLog } from './event-log.js';
@@ -111,4 +111,32 @@ export async function readRunState(paths: RunPaths): Promise<ReadStateResult> {
     // No events either: report what was wrong with the state file.
   }
   return { ok: false, ...problem };
+}
+
+/**
+ * Checks `state.json` before a run continues. A truncated, unparsable or unknown-version file is
+ * moved aside to `state.json.corrupt-<timestamp>` (never deleted: a person may want it) and
+ * reported; the caller decides whether to rebuild from the events.
+ */
+export async function quarantineBadState(
+  paths: RunPaths,
+  nowMs: number,
+): Promise<{ movedTo: string; detail: string } | undefined> {
+  let detail: string;
+  try {
+    const parsed = JSON.parse(await readFile(paths.stateFile, 'utf8')) as Partial<RunState> | null;
+    if (
+      parsed?.schema_version === STATE_SCHEMA_VERSION &&
+      typeof parsed.run_id === 'string' &&
+      Array.isArray(parsed.tasks)
+    )
+      return undefined;
+    detail = `unknown schema_version ${String(parsed?.schema_version)}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    detail = error instanceof Error ? error.message : String(error);
+  }
+  const movedTo = `${paths.stateFile}.corrupt-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
+  await rename(paths.stateFile, movedTo);
+  return { movedTo, detail };
 }

@@ -200,4 +200,36 @@ describe('resume', () => {
       await lock.release();
     }
   });
+
+  it('moves an unreadable state file aside, says how to go on, and rebuilds it from the events when told', async () => {
+    await using repo = await createTempRepo();
+    const { release } = await writePlan(repo);
+    const controller = new AbortController();
+    const first = runSubplan(['run', 'plan.yaml', '--json'], {
+      cwd: repo.dir,
+      signal: controller.signal,
+    });
+    const runId = await waitForState(
+      repo,
+      undefined,
+      (t) => t.get('b') === 'succeeded' && t.get('c') === 'running',
+    );
+    controller.abort();
+    await first;
+    const paths = runPaths(repo.dir, runId);
+    const text = await readFile(paths.stateFile, 'utf8');
+    await writeFile(paths.stateFile, text.slice(0, text.length / 2));
+    const refused = await runSubplan(['resume', runId], { cwd: repo.dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('state.json.corrupt-');
+    expect(refused.stderr).toContain('--reset-state');
+    expect(existsSync(paths.stateFile)).toBe(false);
+    await writeFile(release, 'go');
+    const rebuilt = await runSubplan(['resume', runId, '--reset-state', '--json'], {
+      cwd: repo.dir,
+    });
+    expect(rebuilt.exitCode).toBe(0);
+    const resumedEvent = rebuilt.events.find((e) => e.type === 'run-resumed');
+    expect(resumedEvent?.type === 'run-resumed' && resumedEvent.kept).toEqual(['a', 'b']);
+  });
 });

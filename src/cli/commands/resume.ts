@@ -11,6 +11,7 @@ interface ResumeFlags {
   maxParallel?: number;
   failFast?: boolean;
   allowPlanMismatch?: boolean;
+  resetState?: boolean;
   json?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: numb
       '--allow-plan-mismatch',
       'the plan file changed: keep the tasks that did not change, run the rest again',
     )
+    .option('--reset-state', "rebuild an unreadable state file from the run's events and branches")
     .option('--json', 'NDJSON events on stdout, then the summary object as the last line')
     .action(async (runId: string, flags: ResumeFlags) => {
       const reporter: Reporter = flags.json
@@ -42,6 +44,7 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: numb
         ...(flags.maxParallel !== undefined && { maxParallel: flags.maxParallel }),
         ...(flags.failFast && { failFast: true }),
         ...(flags.allowPlanMismatch && { allowPlanMismatch: true }),
+        ...(flags.resetState && { resetState: true }),
         ...(io.signal && { signal: io.signal }),
         onEvent: (event) => reporter.onEvent(event),
       });
