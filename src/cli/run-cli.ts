@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { PlanError, SubplanError, formatDiagnostic } from '../core/index.js';
+import { registerClean } from './commands/clean.js';
 import { registerDecompose } from './commands/decompose.js';
 import { registerList } from './commands/list.js';
 import { registerPlan } from './commands/plan.js';
@@ -39,6 +40,7 @@ export async function runCli(io: CliIo): Promise<number> {
   registerDecompose(program, io, setExit);
   registerStatus(program, io, setExit);
   registerList(program, io, setExit);
+  registerClean(program, io, setExit);
   registerValidate(program, io, setExit);
   registerSchema(program, io, setExit);
   for (const command of program.commands) command.exitOverride();

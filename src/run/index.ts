@@ -13,3 +13,5 @@ export { listRuns, readRun } from './read-run.js';
 export type { RunListing, RunView } from './read-run.js';
 export { resumeRun } from './resume-run.js';
 export type { ResumeRunOptions } from './resume-run.js';
+export { cleanRuns } from './clean-runs.js';
+export type { CleanResult, CleanedRun } from './clean-runs.js';

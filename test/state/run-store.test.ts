@@ -83,3 +83,45 @@ describe('the run store', () => {
     expect(status.stderr).toContain('has no runs yet');
   });
 });
+
+describe('subplan clean', () => {
+  it("removes a finished run's worktrees, branches and record, and leaves a held run alone", async () => {
+    const { mkdir: makeDir } = await import('node:fs/promises');
+    const { existsSync } = await import('node:fs');
+    await using repo = await createTempRepo();
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'phases:',
+        `  - { id: bad, prompt: x, agent: { command: [${JSON.stringify(process.execPath)}, "-e", "process.exit(5)"] } }`,
+        '  - { id: good, prompt: y, agent: { preset: demo } }',
+      ].join('\n'),
+    );
+    const failed = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(failed.exitCode).toBe(1);
+    const runId = failed.summary?.run_id ?? '';
+    expect(await repo.git('worktree', 'list')).toContain(`.subplan/worktrees/${runId}/bad`);
+
+    const held = runPaths(repo.dir, 'r-held');
+    await makeDir(held.runDir, { recursive: true });
+    const lock = await acquireRunLock(held.runDir, 'r-held');
+    try {
+      const cleaned = await runSubplan(['clean', '--all', '--json'], { cwd: repo.dir });
+      expect(cleaned.exitCode).toBe(0);
+      const result = JSON.parse(cleaned.stdout) as {
+        cleaned: { run_id: string }[];
+        skipped: { run_id: string }[];
+      };
+      expect(result.cleaned.map((c) => c.run_id)).toEqual([runId]);
+      expect(result.skipped.map((s) => s.run_id)).toEqual(['r-held']);
+    } finally {
+      await lock.release();
+    }
+    expect(await repo.git('branch', '--list', `subplan/${runId}/*`)).toBe('');
+    expect(await repo.git('worktree', 'list')).not.toContain('.subplan/worktrees');
+    expect(existsSync(runPaths(repo.dir, runId).runDir)).toBe(false);
+    expect(existsSync(held.runDir)).toBe(true);
+    expect(await repo.git('status', '--porcelain')).toBe('?? plan.yaml');
+  });
+});

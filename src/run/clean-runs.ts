@@ -1,0 +1,69 @@
+/**
+ * `subplan clean`: removes what finished runs leave behind: their worktrees, their branches
+ * (`subplan/<run>/…`, the result included) and their record under `.subplan/runs/`. A run whose
+ * process is still alive is never touched; taking its lock is how that is checked, so a run that
+ * starts or resumes meanwhile cannot be cleaned under its feet.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunLockedError } from '../core/index.js';
+import { openRepo, pruneWorktrees, removeWorktree } from '../git/index.js';
+import { acquireRunLock, runPaths } from '../state/index.js';
+import { findRunPaths, listRuns } from './read-run.js';
+
+export interface CleanedRun {
+  readonly run_id: string;
+  readonly branches: number;
+  readonly worktrees: number;
+}
+
+export interface CleanResult {
+  readonly cleaned: readonly CleanedRun[];
+  /** Runs left alone because a live process holds them. */
+  readonly skipped: readonly { readonly run_id: string; readonly reason: string }[];
+}
+
+export async function cleanRuns(options: {
+  repoDir: string;
+  runId?: string;
+  all?: boolean;
+}): Promise<CleanResult> {
+  const repo = await openRepo(options.repoDir);
+  const ids = options.all
+    ? (await listRuns(options.repoDir)).map((run) => run.run_id)
+    : [(await findRunPaths(options.repoDir, options.runId)).runId];
+  const cleaned: CleanedRun[] = [];
+  const skipped: { run_id: string; reason: string }[] = [];
+  for (const runId of ids) {
+    const paths = runPaths(repo.root, runId);
+    let lock;
+    try {
+      lock = await acquireRunLock(paths.runDir, runId);
+    } catch (error) {
+      if (!(error instanceof RunLockedError)) throw error;
+      skipped.push({ run_id: runId, reason: error.message });
+      continue;
+    }
+    try {
+      const worktrees = (await repo.git(['worktree', 'list', '--porcelain']))
+        .split('\n')
+        .filter((line) => line.startsWith('worktree '))
+        .map((line) => line.slice('worktree '.length))
+        .filter((dir) => dir.startsWith(join(repo.root, '.subplan', 'worktrees', runId)));
+      for (const dir of worktrees) await removeWorktree(repo, dir);
+      await rm(join(repo.root, '.subplan', 'worktrees', runId), { recursive: true, force: true });
+      const refs = (
+        await repo.git(['for-each-ref', '--format=%(refname)', `refs/heads/subplan/${runId}/`])
+      )
+        .split('\n')
+        .filter(Boolean);
+      for (const ref of refs) await repo.git(['update-ref', '-d', ref]);
+      cleaned.push({ run_id: runId, branches: refs.length, worktrees: worktrees.length });
+    } finally {
+      await lock.release();
+    }
+    await rm(paths.runDir, { recursive: true, force: true });
+  }
+  await pruneWorktrees(repo);
+  return { cleaned, skipped };
+}
