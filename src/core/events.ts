@@ -87,6 +87,8 @@ export interface TaskFinishedEvent extends EventBase {
   readonly outcome: TaskOutcome;
   /** Why it did not succeed, in a sentence; null when it did. */
   readonly reason: string | null;
+  /** True when the result came from the cache and no agent ran. */
+  readonly cached?: boolean;
   /** Absent for tasks that never started (skipped, cancelled while queued). */
   readonly started_at?: string;
   readonly duration_ms?: number;

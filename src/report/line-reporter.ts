@@ -40,7 +40,7 @@ export function describeEvent(event: RunEvent): string | undefined {
     case 'run-resumed':
       return `subplan: resuming run ${event.run_id}: ${event.kept.length} task(s) kept, ${event.rerun.length} to run`;
     case 'task-finished':
-      return `[${event.task}] ${describeFinish(event.outcome)}${event.duration_ms === undefined ? '' : ` in ${formatDuration(event.duration_ms)}`}`;
+      return `[${event.task}] ${describeFinish(event.outcome)}${event.cached ? ', reused from an identical earlier task (no agent ran)' : ''}${event.duration_ms === undefined ? '' : ` in ${formatDuration(event.duration_ms)}`}`;
     case 'merge-started':
       return `[${event.task}] merging ${event.sources.join(', ')} into ${event.branch}`;
     case 'merge-finished':

@@ -6,7 +6,9 @@ export function formatSummaryTable(summary: RunSummary): string {
   const rows = summary.tasks.map((task) => [
     task.id,
     task.kind,
-    task.status + (task.attempts > 1 ? ` (${task.attempts} attempts)` : ''),
+    task.status +
+      (task.cached ? ' (cached)' : '') +
+      (task.attempts > 1 ? ` (${task.attempts} attempts)` : ''),
     task.duration_ms === null ? '-' : formatDuration(task.duration_ms),
     task.branch ?? '-',
   ]);

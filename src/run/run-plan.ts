@@ -36,6 +36,8 @@ export interface RunPlanOptions {
   readonly retryDelayMs?: (attempt: number) => number;
   /** Runs agent tasks. @default a PiscinaExecutor sized for `max_parallel` */
   readonly executor?: Executor;
+  /** Run every agent even when an identical earlier task's result could be reused. @default false */
+  readonly noCache?: boolean;
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {

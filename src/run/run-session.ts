@@ -13,6 +13,7 @@ import { agentArgvTemplate } from '../agents/index.js';
 import { listCommitFiles, matchScope } from '../decompose/index.js';
 import type { Executor } from '../execute/index.js';
 import {
+  gitStatus,
   mergeCommits,
   pruneWorktrees,
   removeWorktree,
@@ -32,7 +33,15 @@ import type {
   TaskGraph,
   TaskNode,
 } from '../schedule/index.js';
-import { RunStore, phaseFingerprints, planFingerprint, recordDurations } from '../state/index.js';
+import {
+  ResultCache,
+  RunStore,
+  cacheKey,
+  phaseFingerprint,
+  phaseFingerprints,
+  planFingerprint,
+  recordDurations,
+} from '../state/index.js';
 import type { RunPaths, RunState } from '../state/index.js';
 import { RESULT_TASK } from './build-task-graph.js';
 import { measuredBounds } from './measured-bounds.js';
@@ -64,6 +73,7 @@ export interface RunSessionContext extends RunPlanOptions {
 export class RunSession {
   readonly #context: RunSessionContext;
   readonly #store: RunStore;
+  readonly #cache: ResultCache;
   readonly #phases: Map<string, PhaseDefinition>;
   readonly #commits = new Map<string, string>();
   readonly #branches = new Map<string, string>();
@@ -75,6 +85,7 @@ export class RunSession {
   constructor(context: RunSessionContext) {
     this.#context = context;
     this.#store = new RunStore(context.paths);
+    this.#cache = new ResultCache(context.paths.stateDir);
     this.#phases = new Map(context.plan.phases.map((phase) => [phase.id, phase]));
   }
 
@@ -174,6 +185,17 @@ export class RunSession {
     const files =
       task.files ??
       matchScope(await listCommitFiles(repo, baseCommit), phase.files).map((file) => file.path);
+    const key = this.#context.noCache
+      ? undefined
+      : cacheKey({
+          phaseFingerprint: phaseFingerprint(phase),
+          taskId: task.id,
+          files,
+          inputTree: (await repo.git(['rev-parse', `${baseCommit}^{tree}`])).trim(),
+        });
+    const reused =
+      key === undefined ? undefined : await this.#reuse(key, task, attempt, baseCommit, branch);
+    if (reused) return reused;
     const result = await this.#context.executor.runAgentTask(
       {
         runId,
@@ -217,8 +239,63 @@ export class RunSession {
           this.#emit({ type: 'task-output', task: task.id, phase: task.phase, stream, line }),
       },
     );
-    if (result.outcome.status === 'succeeded') this.#commits.set(task.id, result.outcome.commit);
+    if (result.outcome.status === 'succeeded') {
+      this.#commits.set(task.id, result.outcome.commit);
+      if (key !== undefined) await this.#remember(key, task.id, result.outcome.commit);
+    }
     return result;
+  }
+
+  /** A cache hit: the earlier result's tree, committed on this task's base. No agent runs. */
+  async #reuse(
+    key: string,
+    task: AgentTaskNode,
+    attempt: number,
+    baseCommit: string,
+    branch: string,
+  ): Promise<TaskAttempt | undefined> {
+    const { repo } = this.#context;
+    const entry = await this.#cache.get(key);
+    if (
+      !entry ||
+      (await gitStatus(repo, ['cat-file', '-e', `${entry.tree}^{tree}`])).exitCode !== 0
+    )
+      return undefined;
+    const startedAt = this.#context.clock.now();
+    this.#emitAt(startedAt, {
+      type: 'task-started',
+      task: task.id,
+      phase: task.phase,
+      attempt,
+      branch,
+      worktree: '',
+      base_commit: baseCommit,
+    });
+    const message = `subplan(${task.id}): reused from run ${entry.run_id}\n\nThe same task with the same input already ran; no agent ran this time.`;
+    const commit = (
+      await repo.git(['commit-tree', entry.tree, '-p', baseCommit, '-m', message])
+    ).trim();
+    await setBranch(repo, branch, commit);
+    this.#commits.set(task.id, commit);
+    return {
+      outcome: { status: 'succeeded', commit },
+      cached: true,
+      startedAt,
+      finishedAt: this.#context.clock.now(),
+    };
+  }
+
+  async #remember(key: string, taskId: string, commit: string): Promise<void> {
+    const { repo, runId } = this.#context;
+    const tree = (await repo.git(['rev-parse', `${commit}^{tree}`])).trim();
+    await repo.git(['update-ref', `refs/subplan/cache/${key}`, commit]);
+    await this.#cache.put(key, {
+      tree,
+      commit,
+      run_id: runId,
+      task: taskId,
+      created_at: isoTime(this.#context.clock.now()),
+    });
   }
 
   async #runMerge(task: MergeTaskNode): Promise<TaskAttempt> {
@@ -280,6 +357,7 @@ export class RunSession {
       attempt: settled.attempts,
       outcome: settled.outcome,
       reason: describeOutcome(settled.outcome),
+      ...(settled.cached && { cached: true }),
       ...(settled.startedAt !== undefined && { started_at: isoTime(settled.startedAt) }),
       ...(duration !== undefined && { duration_ms: duration }),
     });
@@ -370,6 +448,7 @@ export class RunSession {
       branch: this.#branches.get(task.id) ?? null,
       commit: outcome.status === 'succeeded' ? outcome.commit : null,
       reason: describeOutcome(outcome),
+      cached: settled?.cached === true,
       ...(outcome.status === 'conflict' && { conflict_files: outcome.files }),
     };
   }

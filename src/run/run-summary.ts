@@ -16,6 +16,8 @@ export interface TaskSummary {
   readonly commit: string | null;
   /** Why it did not succeed, in a sentence; null when it did. */
   readonly reason: string | null;
+  /** True when the result came from the cache and no agent ran. */
+  readonly cached: boolean;
   /** Conflicted files of a merge. */
   readonly conflict_files?: readonly string[];
 }

@@ -17,6 +17,8 @@ import type { AgentTaskNode, MergeTaskNode, TaskGraph, TaskNode } from './task-g
 /** One attempt at a task, as the runner reports it. Times are epoch milliseconds. */
 export interface TaskAttempt {
   readonly outcome: TaskOutcome;
+  /** The result was reused from an earlier identical task; no agent ran. */
+  readonly cached?: boolean;
   readonly startedAt?: number;
   readonly finishedAt?: number;
 }

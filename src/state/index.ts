@@ -14,3 +14,5 @@ export {
   phaseFingerprint,
   canonicalJson,
 } from './fingerprint.js';
+export { ResultCache, cacheKey } from './result-cache.js';
+export type { CacheEntry } from './result-cache.js';

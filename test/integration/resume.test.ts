@@ -113,7 +113,7 @@ describe('resume', () => {
 
     // The same plan run without interruption gives the same tree.
     await appendFile(counter, '');
-    const clean = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    const clean = await runSubplan(['run', 'plan.yaml', '--no-cache', '--json'], { cwd: repo.dir });
     expect(clean.exitCode).toBe(0);
     expect(await resultTree(repo, resumed.summary?.result_branch ?? '')).toBe(
       await resultTree(repo, clean.summary?.result_branch ?? ''),
@@ -231,5 +231,38 @@ describe('resume', () => {
     expect(rebuilt.exitCode).toBe(0);
     const resumedEvent = rebuilt.events.find((e) => e.type === 'run-resumed');
     expect(resumedEvent?.type === 'run-resumed' && resumedEvent.kept).toEqual(['a', 'b']);
+  });
+});
+
+describe('the result cache', () => {
+  it('serves a second identical run without running any agent, and --no-cache runs them all', async () => {
+    await using repo = await createTempRepo();
+    const { counter, release } = await writePlan(repo);
+    await writeFile(release, 'go');
+    const first = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(first.exitCode).toBe(0);
+    const agentsAfterFirst = (await readFile(counter, 'utf8')).split('\n').filter(Boolean).length;
+    expect(agentsAfterFirst).toBe(4);
+
+    const second = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(second.exitCode).toBe(0);
+    expect((await readFile(counter, 'utf8')).split('\n').filter(Boolean)).toHaveLength(4);
+    expect(second.summary?.tasks.filter((t) => t.kind === 'agent').map((t) => t.cached)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(await resultTree(repo, second.summary?.result_branch ?? '')).toBe(
+      await resultTree(repo, first.summary?.result_branch ?? ''),
+    );
+    expect(await repo.git('for-each-ref', '--format=%(refname)', 'refs/subplan/cache/')).not.toBe(
+      '',
+    );
+
+    const third = await runSubplan(['run', 'plan.yaml', '--no-cache', '--json'], { cwd: repo.dir });
+    expect(third.exitCode).toBe(0);
+    expect((await readFile(counter, 'utf8')).split('\n').filter(Boolean)).toHaveLength(8);
+    expect(third.summary?.tasks.some((t) => t.cached)).toBe(false);
   });
 });

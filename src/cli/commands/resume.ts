@@ -13,6 +13,7 @@ interface ResumeFlags {
   allowPlanMismatch?: boolean;
   resetState?: boolean;
   json?: boolean;
+  cache: boolean;
 }
 
 export function registerResume(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -32,6 +33,7 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: numb
       'the plan file changed: keep the tasks that did not change, run the rest again',
     )
     .option('--reset-state', "rebuild an unreadable state file from the run's events and branches")
+    .option('--no-cache', 'run every agent, even where an identical earlier task could be reused')
     .option('--json', 'NDJSON events on stdout, then the summary object as the last line')
     .action(async (runId: string, flags: ResumeFlags) => {
       const reporter: Reporter = flags.json
@@ -46,6 +48,7 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: numb
         ...(flags.allowPlanMismatch && { allowPlanMismatch: true }),
         ...(flags.resetState && { resetState: true }),
         ...(io.signal && { signal: io.signal }),
+        ...(!flags.cache && { noCache: true }),
         onEvent: (event) => reporter.onEvent(event),
       });
       reporter.summarize(summary);

@@ -11,6 +11,7 @@ interface RunFlags {
   maxParallel?: number;
   failFast?: boolean;
   json?: boolean;
+  cache: boolean;
 }
 
 export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -25,6 +26,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       parsePositiveInt('--max-parallel'),
     )
     .option('--fail-fast', 'cancel running tasks when one fails (overrides on_failure)')
+    .option('--no-cache', 'run every agent, even where an identical earlier task could be reused')
     .option('--json', 'NDJSON events on stdout, then the summary object as the last line')
     .action(async (planPath: string, flags: RunFlags) => {
       const plan = await loadPlanFrom(io.cwd, planPath);
@@ -38,6 +40,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
         ...(flags.maxParallel !== undefined && { maxParallel: flags.maxParallel }),
         ...(flags.failFast && { failFast: true }),
         ...(io.signal && { signal: io.signal }),
+        ...(!flags.cache && { noCache: true }),
         onEvent: (event) => reporter.onEvent(event),
       });
       reporter.summarize(summary);
