@@ -1,5 +1,5 @@
 export { runPlan } from './run-plan.js';
-export { describeOutcome } from './run-session.js';
+export { describeOutcome, summarizeRun } from './summarize-run.js';
 export type { RunPlanOptions } from './run-plan.js';
 export { buildTaskGraph, taskWeights, baseTaskId, RESULT_TASK } from './build-task-graph.js';
 export { prepareGraph } from './prepare-graph.js';

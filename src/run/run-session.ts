@@ -7,8 +7,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { isoTime, unreachable } from '../core/index.js';
-import type { Clock, RunEvent, RunEventInput, RunStatus, TaskOutcome } from '../core/index.js';
+import { isoTime } from '../core/index.js';
+import type { Clock, RunEvent, RunEventInput, TaskOutcome } from '../core/index.js';
 import { agentArgvTemplate } from '../agents/index.js';
 import { listCommitFiles, matchScope } from '../decompose/index.js';
 import type { Executor } from '../execute/index.js';
@@ -44,11 +44,9 @@ import {
 } from '../state/index.js';
 import type { RunPaths, RunState } from '../state/index.js';
 import { RESULT_TASK } from './build-task-graph.js';
-import { measuredBounds } from './measured-bounds.js';
-import { peakFromIntervals } from './peak-from-intervals.js';
 import type { RunPlanOptions } from './run-plan.js';
-import { SUMMARY_SCHEMA_VERSION } from './run-summary.js';
-import type { RunSummary, TaskSummary } from './run-summary.js';
+import type { RunSummary } from './run-summary.js';
+import { agentDurations, describeOutcome, summarizeRun } from './summarize-run.js';
 
 /** What a resumed session starts from. */
 export interface ResumeSeed {
@@ -218,15 +216,7 @@ export class RunSession {
       {
         signal,
         onStarted: ({ startedAt }) =>
-          this.#emitAt(startedAt, {
-            type: 'task-started',
-            task: task.id,
-            phase: task.phase,
-            attempt,
-            branch,
-            worktree,
-            base_commit: baseCommit,
-          }),
+          this.#emitStarted(startedAt, task, { attempt, branch, worktree, baseCommit }),
         onSpawn: (pid) =>
           this.#emit({
             type: 'agent-spawned',
@@ -262,15 +252,7 @@ export class RunSession {
     )
       return undefined;
     const startedAt = this.#context.clock.now();
-    this.#emitAt(startedAt, {
-      type: 'task-started',
-      task: task.id,
-      phase: task.phase,
-      attempt,
-      branch,
-      worktree: '',
-      base_commit: baseCommit,
-    });
+    this.#emitStarted(startedAt, task, { attempt, branch, worktree: '', baseCommit });
     const message = `subplan(${task.id}): reused from run ${entry.run_id}\n\nThe same task with the same input already ran; no agent ran this time.`;
     const commit = (
       await repo.git(['commit-tree', entry.tree, '-p', baseCommit, '-m', message])
@@ -283,6 +265,22 @@ export class RunSession {
       startedAt,
       finishedAt: this.#context.clock.now(),
     };
+  }
+
+  #emitStarted(
+    ms: number,
+    task: AgentTaskNode,
+    at: { attempt: number; branch: string; worktree: string; baseCommit: string },
+  ): void {
+    this.#emitAt(ms, {
+      type: 'task-started',
+      task: task.id,
+      phase: task.phase,
+      attempt: at.attempt,
+      branch: at.branch,
+      worktree: at.worktree,
+      base_commit: at.baseCommit,
+    });
   }
 
   async #remember(key: string, taskId: string, commit: string): Promise<void> {
@@ -379,89 +377,31 @@ export class RunSession {
 
   async #finish(startedAt: number): Promise<RunSummary> {
     const { graph, runId, maxParallel, paths, plan } = this.#context;
-    const finishedAt = this.#context.clock.now();
-    const tasks: TaskSummary[] = graph.tasks().map((task) => this.#taskSummary(task));
-    const statuses = tasks.map((task) => task.status);
-    const status: RunStatus = this.#context.signal?.aborted
-      ? 'interrupted'
-      : statuses.includes('failed') || statuses.includes('cancelled')
-        ? 'failed'
-        : statuses.includes('conflict')
-          ? 'conflict'
-          : statuses.every((s) => s === 'succeeded')
-            ? 'succeeded'
-            : 'failed';
-    const intervals = [...this.#settled.entries()]
-      .filter(
-        ([id, s]) =>
-          graph.kindOf(id) === 'agent' && s.startedAt !== undefined && s.finishedAt !== undefined,
-      )
-      .map(([, s]) => ({ start: s.startedAt ?? 0, end: s.finishedAt ?? 0 }));
-    const bounds = measuredBounds(graph, this.#settled, maxParallel);
-    const resultOk = this.#settled.get(RESULT_TASK)?.outcome.status === 'succeeded';
-    const summary: RunSummary = {
-      type: 'summary',
-      schema_version: SUMMARY_SCHEMA_VERSION,
-      run_id: runId,
+    const summary = summarizeRun({
+      graph,
+      runId,
       plan: plan.name,
-      status,
-      base_commit: this.#context.baseCommit,
-      result_branch: resultOk ? resultBranch(runId) : null,
-      max_parallel: maxParallel,
-      peak_concurrency: this.#context.executor.peakConcurrency(),
-      peak_concurrency_events: peakFromIntervals([...intervals, ...this.#failedAttempts]),
-      started_at: isoTime(startedAt),
-      finished_at: isoTime(finishedAt),
-      makespan_ms: Math.round(finishedAt - startedAt),
-      critical_path_ms: Math.round(bounds.criticalPathMs),
-      lower_bound_ms: Math.round(bounds.lowerBoundMs),
-      tasks,
-    };
-    await recordDurations(paths.stateDir, plan.name, this.#taskDurations());
+      baseCommit: this.#context.baseCommit,
+      maxParallel,
+      settled: this.#settled,
+      branches: this.#branches,
+      failedAttempts: this.#failedAttempts,
+      probePeak: this.#context.executor.peakConcurrency(),
+      interrupted: this.#context.signal?.aborted === true,
+      startedAt,
+      finishedAt: this.#context.clock.now(),
+    });
+    await recordDurations(paths.stateDir, plan.name, agentDurations(graph, this.#settled));
     await writeJsonAtomic(join(paths.runDir, 'summary.json'), summary);
     this.#emit({
       type: 'run-finished',
-      status,
+      status: summary.status,
       result_branch: summary.result_branch,
       peak_concurrency: summary.peak_concurrency,
       makespan_ms: summary.makespan_ms,
     });
     await this.#store.flush();
     return summary;
-  }
-
-  #taskSummary(task: TaskNode): TaskSummary {
-    const settled = this.#settled.get(task.id);
-    const outcome = settled?.outcome ?? { status: 'cancelled', reason: 'interrupted' };
-    const started = settled?.startedAt;
-    const finished = settled?.finishedAt;
-    return {
-      id: task.id,
-      phase: task.phase,
-      kind: task.kind,
-      status: outcome.status,
-      started_at: started === undefined ? null : isoTime(started),
-      finished_at: finished === undefined || started === undefined ? null : isoTime(finished),
-      duration_ms:
-        started === undefined || finished === undefined ? null : Math.round(finished - started),
-      attempts: settled?.attempts ?? 0,
-      branch: this.#branches.get(task.id) ?? null,
-      commit: outcome.status === 'succeeded' ? outcome.commit : null,
-      reason: describeOutcome(outcome),
-      cached: settled?.cached === true,
-      ...(outcome.status === 'conflict' && { conflict_files: outcome.files }),
-    };
-  }
-
-  #taskDurations(): Map<string, number> {
-    const durations = new Map<string, number>();
-    for (const [id, settled] of this.#settled) {
-      const task = this.#context.graph.get(id);
-      if (task.kind !== 'agent' || settled.outcome.status !== 'succeeded') continue;
-      if (settled.startedAt === undefined || settled.finishedAt === undefined) continue;
-      durations.set(task.id, settled.finishedAt - settled.startedAt);
-    }
-    return durations;
   }
 
   #phase(id: string): PhaseDefinition {
@@ -484,26 +424,6 @@ export class RunSession {
     const event = { ...input, ts: isoTime(ms), run_id: this.#context.runId } as RunEvent;
     this.#store.record(event);
     this.#context.onEvent?.(event);
-  }
-}
-
-/** One sentence on why a task did not succeed. */
-export function describeOutcome(outcome: TaskOutcome): string | null {
-  switch (outcome.status) {
-    case 'succeeded':
-      return null;
-    case 'failed':
-      return outcome.message;
-    case 'conflict':
-      return `merging ${outcome.sources.join(', ')} conflicts in ${outcome.files.join(', ')}`;
-    case 'cancelled':
-      return outcome.reason === 'fail-fast'
-        ? 'cancelled after another task failed (fail-fast)'
-        : 'cancelled by an interrupt';
-    case 'skipped':
-      return `skipped because ${outcome.dependency} did not succeed`;
-    default:
-      return unreachable(outcome);
   }
 }
 

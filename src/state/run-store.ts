@@ -74,43 +74,56 @@ export type ReadStateResult =
       readonly detail: string;
     };
 
+type StateFileCheck =
+  | { readonly ok: true; readonly state: RunState }
+  | {
+      readonly ok: false;
+      readonly problem: 'missing' | 'corrupt' | 'unknown-version';
+      readonly detail: string;
+    };
+
+/** Reads `state.json` and says whether it is a whole state of a version this code knows. */
+async function checkStateFile(paths: RunPaths): Promise<StateFileCheck> {
+  let parsed: Partial<RunState> | null;
+  try {
+    parsed = JSON.parse(await readFile(paths.stateFile, 'utf8')) as Partial<RunState> | null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { ok: false, problem: 'missing', detail: 'no state.json' };
+    return {
+      ok: false,
+      problem: 'corrupt',
+      detail: error instanceof Error ? error.message : String(error),
+    };
+  }
+  if (
+    parsed?.schema_version === STATE_SCHEMA_VERSION &&
+    typeof parsed.run_id === 'string' &&
+    Array.isArray(parsed.tasks)
+  ) {
+    return { ok: true, state: parsed as RunState };
+  }
+  return {
+    ok: false,
+    problem: 'unknown-version',
+    detail: `unknown schema_version ${String(parsed?.schema_version)}`,
+  };
+}
+
 /**
  * Reads a run's state without writing anything: `state.json` when it is whole and of a known
  * version, else the state rebuilt from the events.
  */
 export async function readRunState(paths: RunPaths): Promise<ReadStateResult> {
-  let problem: { problem: 'missing' | 'corrupt' | 'unknown-version'; detail: string } = {
-    problem: 'missing',
-    detail: 'no state.json',
-  };
-  try {
-    const parsed = JSON.parse(await readFile(paths.stateFile, 'utf8')) as Partial<RunState> | null;
-    if (
-      parsed?.schema_version === STATE_SCHEMA_VERSION &&
-      typeof parsed.run_id === 'string' &&
-      Array.isArray(parsed.tasks)
-    ) {
-      return { ok: true, state: parsed as RunState, source: 'state' };
-    }
-    problem = {
-      problem: 'unknown-version',
-      detail: `schema_version ${String(parsed?.schema_version)}`,
-    };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT')
-      problem = {
-        problem: 'corrupt',
-        detail: error instanceof Error ? error.message : String(error),
-      };
-  }
+  const checked = await checkStateFile(paths);
+  if (checked.ok) return { ok: true, state: checked.state, source: 'state' };
   try {
     const state = stateFromEvents(readEventLog(paths.eventsFile));
     if (state) return { ok: true, state, source: 'events' };
   } catch {
     // No events either: report what was wrong with the state file.
   }
-  return { ok: false, ...problem };
+  return checked;
 }
 
 /**
@@ -122,21 +135,9 @@ export async function quarantineBadState(
   paths: RunPaths,
   nowMs: number,
 ): Promise<{ movedTo: string; detail: string } | undefined> {
-  let detail: string;
-  try {
-    const parsed = JSON.parse(await readFile(paths.stateFile, 'utf8')) as Partial<RunState> | null;
-    if (
-      parsed?.schema_version === STATE_SCHEMA_VERSION &&
-      typeof parsed.run_id === 'string' &&
-      Array.isArray(parsed.tasks)
-    )
-      return undefined;
-    detail = `unknown schema_version ${String(parsed?.schema_version)}`;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    detail = error instanceof Error ? error.message : String(error);
-  }
+  const checked = await checkStateFile(paths);
+  if (checked.ok || checked.problem === 'missing') return undefined;
   const movedTo = `${paths.stateFile}.corrupt-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
   await rename(paths.stateFile, movedTo);
-  return { movedTo, detail };
+  return { movedTo, detail: checked.detail };
 }
