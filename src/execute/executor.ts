@@ -15,6 +15,8 @@ export interface AgentTaskRequest {
     readonly config: readonly string[];
   };
   readonly worktree: string;
+  /** The worktree exists from an earlier task of the run: reset it instead of adding one. */
+  readonly reuseWorktree?: boolean;
   readonly branch: string;
   readonly baseCommit: string;
   /** argv with template fields, expanded inside the worker once the worktree exists. */

@@ -9,7 +9,7 @@ import { agentEnv, expandArgv, runAgent } from '../agents/index.js';
 import type { AgentExit } from '../agents/index.js';
 import { unreachable } from '../core/index.js';
 import type { TaskOutcome } from '../core/index.js';
-import { addWorktree, commitChanges, createRepo } from '../git/index.js';
+import { addWorktree, commitChanges, createRepo, resetWorktree } from '../git/index.js';
 import type { AgentTaskRequest } from './executor.js';
 
 export interface AgentTaskContext {
@@ -24,11 +24,13 @@ export async function runAgentTask(
 ): Promise<TaskOutcome> {
   const repo = createRepo(request.repo);
   try {
-    await addWorktree(repo, {
-      dir: request.worktree,
-      branch: request.branch,
-      commit: request.baseCommit,
-    });
+    const target = { dir: request.worktree, branch: request.branch, commit: request.baseCommit };
+    if (request.reuseWorktree) {
+      // A worktree an agent left unusable (its .git removed, say) is replaced, not trusted.
+      await resetWorktree(repo, target).catch(() => addWorktree(repo, target));
+    } else {
+      await addWorktree(repo, target);
+    }
   } catch (error) {
     return { status: 'failed', reason: 'worktree-failed', message: errorText(error) };
   }

@@ -46,6 +46,35 @@ export async function removeWorktree(repo: Repo, dir: string): Promise<void> {
   await withWorktreeLock(repo, () => removeUnlocked(repo, dir));
 }
 
+/**
+ * Reuses a worktree another task of the run has finished with: points it at `commit` on `branch`
+ * and makes it exactly that commit's tree, writing only the files that differ, which is far
+ * cheaper than checking out every file of a new worktree. No lock is needed: the branch is new
+ * and this task's own, and nothing here reads other worktrees (unlike `checkout -B`).
+ */
+export async function resetWorktree(
+  repo: Repo,
+  options: { dir: string; branch: string; commit: string },
+): Promise<void> {
+  await repo.git(['update-ref', `refs/heads/${options.branch}`, options.commit]);
+  await repo.git(['symbolic-ref', 'HEAD', `refs/heads/${options.branch}`], options.dir);
+  await repo.git(['reset', '--hard', '--quiet', options.commit], options.dir);
+  await repo.git(['clean', '-ffdxq'], options.dir);
+}
+
+/** Removes every worktree of one run (registered or left on disk). */
+export async function removeRunWorktrees(repo: Repo, runId: string): Promise<number> {
+  const root = join(repo.root, '.subplan', 'worktrees', runId);
+  const dirs = (await repo.git(['worktree', 'list', '--porcelain']))
+    .split('\n')
+    .filter((line) => line.startsWith('worktree '))
+    .map((line) => line.slice('worktree '.length))
+    .filter((dir) => dir.startsWith(`${root}/`));
+  for (const dir of dirs) await removeWorktree(repo, dir);
+  await rm(root, { recursive: true, force: true });
+  return dirs.length;
+}
+
 /** Forgets registrations of worktrees whose directories are gone. Only when no task runs. */
 export async function pruneWorktrees(repo: Repo): Promise<void> {
   await withWorktreeLock(repo, () => repo.git(['worktree', 'prune']));

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { PlanChangedError, StateCorruptError, UsageError } from '../core/index.js';
 import { isGroupAlive, killTree } from '../agents/index.js';
 import { PiscinaExecutor } from '../execute/index.js';
-import { gitStatus, openRepo, pruneWorktrees, removeWorktree, worktreePath } from '../git/index.js';
+import { gitStatus, openRepo, pruneWorktrees, removeRunWorktrees } from '../git/index.js';
 import type { Repo } from '../git/index.js';
 import { loadPlan } from '../plan/index.js';
 import type { SettledTask, TaskGraph } from '../schedule/index.js';
@@ -67,10 +67,8 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> 
     const history = await readDurationHistory(paths.stateDir, plan.name);
     const { graph, warnings } = await prepareGraph({ plan, repo, baseCommit, history });
     const kept = await keptTasks(repo, state, graph, new Set(changed));
-    for (const task of graph.tasks()) {
-      if (task.kind === 'agent' && !kept.has(task.id))
-        await removeWorktree(repo, worktreePath(repo, state.run_id, task.id));
-    }
+    // Every task that runs again starts from a fresh worktree.
+    await removeRunWorktrees(repo, state.run_id);
     await pruneWorktrees(repo);
     const executor = options.executor ?? new PiscinaExecutor({ maxParallel });
     const session = new RunSession({

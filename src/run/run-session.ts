@@ -76,7 +76,11 @@ export class RunSession {
   readonly #commits = new Map<string, string>();
   readonly #branches = new Map<string, string>();
   readonly #settled = new Map<string, SettledTask>();
-  readonly #cleanups: Promise<void>[] = [];
+  /** Worktrees of succeeded tasks, ready for the next task; removed when the run ends. */
+  readonly #idleWorktrees: string[] = [];
+  #worktreeCount = 0;
+  /** The worktree each task last ran in. */
+  readonly #taskWorktrees = new Map<string, string>();
   /** Intervals of failed attempts that were retried: they held slots too. */
   readonly #failedAttempts: { start: number; end: number }[] = [];
 
@@ -167,7 +171,9 @@ export class RunSession {
       },
       onSettled: (task, settled) => this.#onSettled(task, settled),
     });
-    await Promise.all(this.#cleanups);
+    for (const dir of this.#idleWorktrees.splice(0)) {
+      await removeWorktree(this.#context.repo, dir).catch(() => undefined);
+    }
     await pruneWorktrees(this.#context.repo);
     return this.#finish(startedAt);
   }
@@ -178,7 +184,6 @@ export class RunSession {
     const baseCommit =
       task.startFrom === null ? this.#context.baseCommit : this.#commitOf(task.startFrom);
     const branch = taskBranch(runId, task.id);
-    const worktree = worktreePath(repo, runId, task.id);
     this.#branches.set(task.id, branch);
     const files =
       task.files ??
@@ -194,6 +199,12 @@ export class RunSession {
     const reused =
       key === undefined ? undefined : await this.#reuse(key, task, attempt, baseCommit, branch);
     if (reused) return reused;
+    // A worktree a finished task left behind is reset for this one: only the files that differ
+    // are written, where a new worktree writes every file of the repository.
+    // A retry continues in its task's own worktree, which still holds the task's branch.
+    const recycled = this.#taskWorktrees.get(task.id) ?? this.#idleWorktrees.pop();
+    const worktree = recycled ?? worktreePath(repo, runId, `w${++this.#worktreeCount}`);
+    this.#taskWorktrees.set(task.id, worktree);
     const result = await this.#context.executor.runAgentTask(
       {
         runId,
@@ -202,6 +213,7 @@ export class RunSession {
         prompt: phase.prompt,
         repo: { root: repo.root, commonDir: repo.commonDir, config: repo.config },
         worktree,
+        reuseWorktree: recycled !== undefined,
         branch,
         baseCommit,
         argvTemplate: agentArgvTemplate(phase.agent.program),
@@ -230,6 +242,8 @@ export class RunSession {
       },
     );
     if (result.outcome.status === 'succeeded') {
+      // Only a worktree whose task succeeded is handed on; a failed one stays for inspection.
+      this.#idleWorktrees.push(worktree);
       this.#commits.set(task.id, result.outcome.commit);
       if (key !== undefined) await this.#remember(key, task.id, result.outcome.commit);
     }
@@ -359,20 +373,6 @@ export class RunSession {
       ...(settled.startedAt !== undefined && { started_at: isoTime(settled.startedAt) }),
       ...(duration !== undefined && { duration_ms: duration }),
     });
-    if (settled.outcome.status === 'succeeded') {
-      for (const dependency of this.#context.graph.dependencies(task.id))
-        this.#removeConsumedWorktree(dependency);
-    }
-  }
-
-  /** A worktree goes once every task built on its branch has succeeded; failures keep theirs. */
-  #removeConsumedWorktree(id: string): void {
-    const { graph, repo, runId } = this.#context;
-    if (graph.kindOf(id) !== 'agent') return;
-    const consumers = graph.successors(id);
-    if (!consumers.every((consumer) => this.#settled.get(consumer)?.outcome.status === 'succeeded'))
-      return;
-    this.#cleanups.push(removeWorktree(repo, worktreePath(repo, runId, id)).catch(() => undefined));
   }
 
   async #finish(startedAt: number): Promise<RunSummary> {

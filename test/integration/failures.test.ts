@@ -53,9 +53,8 @@ describe('failures in a real run', () => {
     const boom = result.summary?.tasks.find((t) => t.id === 'boom');
     expect(boom?.reason).toBe('the agent exited with code 4; its last output: about to fail');
     // A failed task keeps its worktree for inspection.
-    expect(
-      existsSync(join(repo.dir, '.subplan', 'worktrees', result.summary?.run_id ?? '', 'boom')),
-    ).toBe(true);
+    const boomStart = result.events.find((e) => e.type === 'task-started' && e.task === 'boom');
+    expect(boomStart?.type === 'task-started' && existsSync(boomStart.worktree)).toBe(true);
   });
 
   it('an interrupt stops the agents and ends the run as interrupted (exit 130)', async () => {

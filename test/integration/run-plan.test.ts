@@ -81,6 +81,10 @@ describe('a run and the repository around it', () => {
       'export const b = 2;\n// two: Second',
     );
     expect(await repo.git('worktree', 'list', '--porcelain')).not.toContain('.subplan/worktrees');
+    // `two` ran after `one` had finished, in the worktree `one` left: reset, not checked out anew.
+    const worktrees = result.events.flatMap((e) => (e.type === 'task-started' ? [e.worktree] : []));
+    expect(worktrees).toHaveLength(2);
+    expect(new Set(worktrees).size).toBe(1);
 
     const preview = await runSubplan(['plan', 'plan.yaml', '--json'], { cwd: repo.dir });
     const plan = JSON.parse(preview.stdout) as { tasks: { id: string; weight_source: string }[] };

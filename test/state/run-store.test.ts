@@ -101,7 +101,7 @@ describe('subplan clean', () => {
     const failed = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
     expect(failed.exitCode).toBe(1);
     const runId = failed.summary?.run_id ?? '';
-    expect(await repo.git('worktree', 'list')).toContain(`.subplan/worktrees/${runId}/bad`);
+    expect(await repo.git('worktree', 'list')).toContain(`.subplan/worktrees/${runId}/`);
 
     const held = runPaths(repo.dir, 'r-held');
     await makeDir(held.runDir, { recursive: true });
