@@ -235,9 +235,12 @@ function planYaml() {
   return `${lines.join('\n')}\n`;
 }
 
-/** What users run: runPlan with its own PiscinaExecutor and ready queue. */
+/**
+ * What users run: runPlan with its own PiscinaExecutor and ready queue. Every variant runs the
+ * same plan on the same repository, so the result cache is off: each run must run its agents.
+ */
 function runReadyQueue(plan, repoDir, onEvent) {
-  return runPlan({ plan, repoDir, env: process.env, onEvent });
+  return runPlan({ plan, repoDir, env: process.env, onEvent, noCache: true });
 }
 
 /** The same runPlan and agents, with starts gated level by level. */
@@ -255,6 +258,7 @@ async function runWaves(plan, repoDir, onEvent) {
       maxParallel: UNBOUNDED,
       executor,
       onEvent,
+      noCache: true,
     });
   } finally {
     await executor.close();
