@@ -29,11 +29,12 @@ else { const wait = () => fs.existsSync(release) ? finish() : setTimeout(wait, 2
 async function writePlan(
   repo: TempRepo,
   extraPrompt = '',
+  gate = 'c',
 ): Promise<{ counter: string; release: string }> {
   await mkdir(join(repo.dir, '.subplan'), { recursive: true });
   const counter = join(repo.dir, '.subplan', 'test-counter');
   const release = join(repo.dir, '.subplan', 'test-release');
-  const command = `[${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(AGENT)}, ${JSON.stringify(counter)}, "c", ${JSON.stringify(release)}, "{subplan}"]`;
+  const command = `[${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(AGENT)}, ${JSON.stringify(counter)}, ${JSON.stringify(gate)}, ${JSON.stringify(release)}, "{subplan}"]`;
   await writeFile(
     join(repo.dir, 'plan.yaml'),
     [
@@ -120,13 +121,17 @@ describe('resume', () => {
     );
   });
 
-  it('after kill -9 of the coordinator kills the orphaned agent and completes', async () => {
+  it.each([
+    ['the coordinator alone', false],
+    ["the coordinator's whole process group", true],
+  ])('after kill -9 of %s kills the orphaned agent and completes', async (_what, wholeGroup) => {
     await using repo = await createTempRepo();
     const { counter, release } = await writePlan(repo);
+    // detached: the coordinator leads its own process group, as a shell job would.
     const coordinator = execa(
       process.execPath,
       [join(root, 'bin', 'subplan.js'), 'run', 'plan.yaml'],
-      { cwd: repo.dir, reject: false },
+      { cwd: repo.dir, reject: false, detached: wholeGroup },
     );
     const runId = await waitForState(repo, undefined, (t) => t.get('c') === 'running');
     let orphan: number | null = null;
@@ -135,7 +140,8 @@ describe('resume', () => {
       orphan = read.ok ? (read.state.tasks.find((t) => t.id === 'c')?.pid ?? null) : null;
       if (orphan === null) await sleep(20);
     }
-    coordinator.kill('SIGKILL');
+    if (wholeGroup) process.kill(-(coordinator.pid ?? 0), 'SIGKILL');
+    else coordinator.kill('SIGKILL');
     await coordinator;
     expect(orphan).not.toBeNull();
     expect(isRunning(orphan ?? 0)).toBe(true);
@@ -264,5 +270,42 @@ describe('the result cache', () => {
     expect(third.exitCode).toBe(0);
     expect((await readFile(counter, 'utf8')).split('\n').filter(Boolean)).toHaveLength(8);
     expect(third.summary?.tasks.some((t) => t.cached)).toBe(false);
+  });
+});
+
+describe('resume after kill -9 between merges', () => {
+  it('redoes only what the merges had not finished, with the same result tree', async () => {
+    await using repo = await createTempRepo();
+    // d starts from d.base (b and c merged); gating d stops the run after that merge, before result.
+    const { counter, release } = await writePlan(repo, '', 'd');
+    const coordinator = execa(
+      process.execPath,
+      [join(root, 'bin', 'subplan.js'), 'run', 'plan.yaml'],
+      { cwd: repo.dir, reject: false },
+    );
+    const runId = await waitForState(
+      repo,
+      undefined,
+      (t) => t.get('d.base') === 'succeeded' && t.get('d') === 'running',
+    );
+    while (!(await readFile(counter, 'utf8').catch(() => '')).includes('d\n')) await sleep(20);
+    coordinator.kill('SIGKILL');
+    await coordinator;
+    await writeFile(release, 'go');
+    const resumed = await runSubplan(['resume', runId, '--json'], { cwd: repo.dir });
+    expect(resumed.exitCode).toBe(0);
+    const resumedEvent = resumed.events.find((e) => e.type === 'run-resumed');
+    expect(resumedEvent?.type === 'run-resumed' && resumedEvent.kept).toEqual([
+      'a',
+      'b',
+      'c',
+      'd.base',
+    ]);
+    const counts = (await readFile(counter, 'utf8')).split('\n').filter(Boolean).sort();
+    expect(counts).toEqual(['a', 'b', 'c', 'd', 'd']);
+    const clean = await runSubplan(['run', 'plan.yaml', '--no-cache', '--json'], { cwd: repo.dir });
+    expect(await resultTree(repo, resumed.summary?.result_branch ?? '')).toBe(
+      await resultTree(repo, clean.summary?.result_branch ?? ''),
+    );
   });
 });
