@@ -13,5 +13,8 @@ export function createRunId(nowMs: number): string {
   const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(
     d.getUTCHours(),
   )}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  // Milliseconds (3 hex digits, 000–3e7) before one random digit: ids of runs started within the
+  // same second still sort in start order, which `list` and "the latest run" rely on.
+  const millis = (Math.floor(nowMs) % 1000).toString(16).padStart(3, '0');
+  return `${stamp}-${millis}${randomBytes(1).toString('hex').slice(0, 1)}`;
 }

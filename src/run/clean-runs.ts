@@ -5,10 +5,10 @@
  * starts or resumes meanwhile cannot be cleaned under its feet.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { RunLockedError } from '../core/index.js';
-import { openRepo, pruneWorktrees, removeWorktree } from '../git/index.js';
-import { acquireRunLock, runPaths } from '../state/index.js';
+import { openRepo, pruneWorktrees, removeRunWorktrees } from '../git/index.js';
+import { acquireRunLock, readRunState, runPaths } from '../state/index.js';
+import { killOrphans } from './kill-orphans.js';
 import { findRunPaths, listRuns } from './read-run.js';
 
 export interface CleanedRun {
@@ -45,20 +45,16 @@ export async function cleanRuns(options: {
       continue;
     }
     try {
-      const worktrees = (await repo.git(['worktree', 'list', '--porcelain']))
-        .split('\n')
-        .filter((line) => line.startsWith('worktree '))
-        .map((line) => line.slice('worktree '.length))
-        .filter((dir) => dir.startsWith(join(repo.root, '.subplan', 'worktrees', runId)));
-      for (const dir of worktrees) await removeWorktree(repo, dir);
-      await rm(join(repo.root, '.subplan', 'worktrees', runId), { recursive: true, force: true });
+      const read = await readRunState(paths);
+      if (read.ok) await killOrphans(read.state);
+      const worktrees = await removeRunWorktrees(repo, runId);
       const refs = (
         await repo.git(['for-each-ref', '--format=%(refname)', `refs/heads/subplan/${runId}/`])
       )
         .split('\n')
         .filter(Boolean);
       for (const ref of refs) await repo.git(['update-ref', '-d', ref]);
-      cleaned.push({ run_id: runId, branches: refs.length, worktrees: worktrees.length });
+      cleaned.push({ run_id: runId, branches: refs.length, worktrees });
     } finally {
       await lock.release();
     }

@@ -5,9 +5,9 @@
  * worktree. Agents left running by a coordinator that died are killed first, so two agents never
  * work on the same task.
  */
-import { hostname } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PlanChangedError, StateCorruptError, UsageError } from '../core/index.js';
-import { isGroupAlive, killTree } from '../agents/index.js';
 import { PiscinaExecutor } from '../execute/index.js';
 import { gitStatus, openRepo, pruneWorktrees, removeRunWorktrees } from '../git/index.js';
 import type { Repo } from '../git/index.js';
@@ -22,6 +22,7 @@ import {
   runPaths,
 } from '../state/index.js';
 import type { RunState } from '../state/index.js';
+import { killOrphans } from './kill-orphans.js';
 import { prepareGraph } from './prepare-graph.js';
 import { findRunPaths, readRun } from './read-run.js';
 import type { RunPlanOptions } from './run-plan.js';
@@ -41,6 +42,18 @@ export interface ResumeRunOptions extends Omit<RunPlanOptions, 'plan'> {
 export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> {
   const found = await findRunPaths(options.repoDir, options.runId);
   const bad = await quarantineBadState(found.paths, Date.now());
+  // A state file moved aside by an earlier refusal still needs the person's word to rebuild.
+  const earlier = bad
+    ? undefined
+    : readdirSync(found.paths.runDir).find((name) => name.startsWith('state.json.corrupt-'));
+  if (earlier !== undefined && !existsSync(found.paths.stateFile) && !options.resetState) {
+    throw new StateCorruptError({
+      runId: found.runId,
+      path: found.paths.stateFile,
+      movedTo: join(found.paths.runDir, earlier),
+      detail: 'it was found unreadable before',
+    });
+  }
   if (bad && !options.resetState) {
     throw new StateCorruptError({
       runId: found.runId,
@@ -98,15 +111,6 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> 
 function changedPhases(state: RunState, now: Readonly<Record<string, string>>): string[] {
   const ids = new Set([...Object.keys(state.phase_fingerprints), ...Object.keys(now)]);
   return [...ids].filter((id) => state.phase_fingerprints[id] !== now[id]).sort();
-}
-
-/** Agent process groups recorded as running on this host whose coordinator is gone. */
-async function killOrphans(state: RunState): Promise<void> {
-  const host = hostname();
-  const orphans = state.tasks
-    .filter((task) => task.status === 'running' && task.host === host)
-    .flatMap((task) => (task.pid !== null && isGroupAlive(task.pid) ? [task.pid] : []));
-  await Promise.all(orphans.map((pid) => killTree(pid, { graceMs: 1000 })));
 }
 
 /**

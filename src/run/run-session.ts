@@ -79,6 +79,8 @@ export class RunSession {
   /** Worktrees of succeeded tasks, ready for the next task; removed when the run ends. */
   readonly #idleWorktrees: string[] = [];
   #worktreeCount = 0;
+  /** Tasks a resumed run keeps from its earlier sessions. */
+  #kept: ReadonlySet<string> = new Set();
   /** The worktree each task last ran in. */
   readonly #taskWorktrees = new Map<string, string>();
   /** Intervals of failed attempts that were retried: they held slots too. */
@@ -100,6 +102,7 @@ export class RunSession {
     };
     if (resume) {
       this.#store.adopt(resume.state);
+      this.#kept = new Set(resume.kept.keys());
       for (const [id, kept] of resume.kept) {
         this.#settled.set(id, kept);
         if (kept.outcome.status === 'succeeded') this.#commits.set(id, kept.outcome.commit);
@@ -386,6 +389,7 @@ export class RunSession {
       settled: this.#settled,
       branches: this.#branches,
       failedAttempts: this.#failedAttempts,
+      kept: this.#kept,
       probePeak: this.#context.executor.peakConcurrency(),
       interrupted: this.#context.signal?.aborted === true,
       startedAt,

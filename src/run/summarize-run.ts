@@ -23,6 +23,8 @@ export interface RunRecord {
   readonly branches: ReadonlyMap<string, string>;
   /** Attempts that failed and were retried: they held slots too. */
   readonly failedAttempts: readonly { start: number; end: number }[];
+  /** Tasks kept from an earlier session of a resumed run: they did not run in this one. */
+  readonly kept: ReadonlySet<string>;
   /** The peak the workers' shared counter saw. */
   readonly probePeak: number;
   readonly interrupted: boolean;
@@ -54,15 +56,14 @@ export function summarizeRun(record: RunRecord): RunSummary {
       ...(outcome.status === 'conflict' && { conflict_files: outcome.files }),
     };
   });
+  // The peak from events covers this session only, like the workers' counter.
   const intervals = [...settled.entries()]
-    .filter(
-      ([id, s]) =>
-        graph.kindOf(id) === 'agent' &&
-        s.startedAt !== undefined &&
-        s.finishedAt !== undefined &&
-        !s.cached,
-    )
-    .map(([, s]) => ({ start: s.startedAt ?? 0, end: s.finishedAt ?? 0 }));
+    .filter(([id, s]) => graph.kindOf(id) === 'agent' && !s.cached && !record.kept.has(id))
+    .flatMap(([, s]) =>
+      s.startedAt !== undefined && s.finishedAt !== undefined
+        ? [{ start: s.startedAt, end: s.finishedAt }]
+        : [],
+    );
   const bounds = measuredBounds(graph, settled, record.maxParallel);
   return {
     type: 'summary',
