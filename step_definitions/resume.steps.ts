@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { DataTable } from '@cucumber/cucumber';
@@ -190,12 +190,13 @@ Then(
 );
 
 When(
-  /^the run's state file is (cut off halfway|replaced by text that is not JSON|marked with schema version (\d+))$/,
-  async function (this: SubplanWorld, damage: string, version: string | null) {
+  /^the run's state file is (cut off halfway|replaced by text that is not JSON|marked with schema version \d+)$/,
+  async function (this: SubplanWorld, damage: string) {
     const file = stateFileOf(this.repo.dir, this.latestRunId());
     const text = await readFile(file, 'utf8');
+    const version = /schema version (\d+)/.exec(damage)?.[1];
     const damaged =
-      version !== null
+      version !== undefined
         ? JSON.stringify({ ...(JSON.parse(text) as object), schema_version: Number(version) })
         : damage === 'cut off halfway'
           ? text.slice(0, Math.floor(text.length / 2))
@@ -225,6 +226,23 @@ Then(
     );
   },
 );
+
+When(
+  "the last line of the run's event log is cut short, as a crash while writing it leaves it",
+  async function (this: SubplanWorld) {
+    const file = join(dirname(stateFileOf(this.repo.dir, this.latestRunId())), 'events.ndjson');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    check(lines.pop() === '', `${file} does not end with a whole line`);
+    const last = lines.pop();
+    check(last !== undefined && last.length > 2, `${file} has no event to cut short`);
+    // What a crash in the middle of appending the line leaves: its first half, no newline.
+    await writeFile(file, [...lines, last.slice(0, Math.floor(last.length / 2))].join('\n'));
+  },
+);
+
+When("the run's state file is lost", async function (this: SubplanWorld) {
+  await rm(stateFileOf(this.repo.dir, this.latestRunId()));
+});
 
 When(
   'I change the prompt of {string} in {string} to {string}',

@@ -100,6 +100,13 @@ Then('stdout contains {string}', function (this: SubplanWorld, text: string) {
   );
 });
 
+Then('stderr contains {string}', function (this: SubplanWorld, text: string) {
+  check(
+    this.lastRun.stderr.includes(text),
+    `stderr does not contain ${JSON.stringify(text)}:\n${this.lastRun.stderr}`,
+  );
+});
+
 Then('stderr has the line {string}', function (this: SubplanWorld, line: string) {
   const lines = this.lastRun.stderr.split('\n');
   check(

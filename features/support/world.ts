@@ -6,7 +6,7 @@
  * real there. Each run remembers whether a step looked at its exit code, so the After hook can
  * fail a scenario whose run went wrong without anybody noticing.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,24 @@ export class SubplanWorld extends World {
     return task;
   }
 
+  /**
+   * The id of the run this scenario started last: from the last run that printed one (any --json
+   * event carries it), else the only run recorded in the repository. Never "the newest directory":
+   * run ids of the same second do not sort by start time.
+   */
+  latestRunId(): string {
+    for (const run of [...this.runs].reverse()) {
+      const id = run.summary?.run_id ?? run.events.find((event) => event.run_id)?.run_id;
+      if (id) return id;
+    }
+    const dir = join(this.repo.dir, '.subplan', 'runs');
+    const ids = existsSync(dir) ? readdirSync(dir) : [];
+    const [only] = ids;
+    if (ids.length !== 1 || only === undefined)
+      throw new Error(`<run> is ambiguous: no run printed its id, and ${dir} holds ${ids.length}`);
+    return only;
+  }
+
   async createRepo(files?: Record<string, string>): Promise<TempRepo> {
     if (this.#repo) throw new Error('this scenario already has a repository');
     this.#scratch = await mkdtemp(join(tmpdir(), 'subplan-bdd-scratch-'));
@@ -108,9 +126,12 @@ export class SubplanWorld extends World {
     return this.barrier;
   }
 
-  /** Replaces `<node>`, `<agents>`, `<barrier>`, `<scratch>` and `<repo>` in plan text. */
+  /**
+   * Replaces `<node>`, `<agents>`, `<barrier>`, `<scratch>`, `<repo>` and `<run>` (the id of the
+   * latest run of this scenario) in plan text and commands.
+   */
   expand(text: string): string {
-    return text.replace(/<(node|agents|barrier|scratch|repo)>/g, (_, name: string) => {
+    return text.replace(/<(node|agents|barrier|scratch|repo|run)>/g, (_, name: string) => {
       const value = this.#placeholder(name);
       // Plans quote paths JSON-style; escape so any path is still one valid YAML string.
       return JSON.stringify(value).slice(1, -1);
@@ -131,6 +152,8 @@ export class SubplanWorld extends World {
         return this.scratch;
       case 'repo':
         return this.repo.dir;
+      case 'run':
+        return this.latestRunId();
       default:
         throw new Error(`unknown placeholder <${name}>`);
     }
