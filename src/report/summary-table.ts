@@ -28,6 +28,12 @@ export function formatSummaryTable(summary: RunSummary): string {
     '',
     `status: ${summary.status}   makespan: ${formatDuration(summary.makespan_ms)}   peak: ${summary.peak_concurrency}/${summary.max_parallel}`,
     ...(problems.length > 0 ? ['problems:', ...problems] : []),
+    ...summary.tasks
+      .filter((task) => task.status === 'conflict' && task.branch)
+      .map(
+        (task) =>
+          `to continue: create ${task.branch ?? ''} holding the merge of ${task.phase === 'result' ? 'the sink phases' : 'its sources'} with the conflict resolved (git switch -c, git merge, commit), then run \`subplan resume ${summary.run_id}\``,
+      ),
     summary.result_branch
       ? `result: ${summary.result_branch}`
       : 'result: none (the run did not finish cleanly; finished branches are kept)',

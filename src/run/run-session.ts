@@ -284,6 +284,24 @@ export class RunSession {
     };
   }
 
+  /** The head of `branch` when the branch exists and every source commit is in its history. */
+  async #existingMerge(branch: string, sources: readonly string[]): Promise<string | undefined> {
+    const { repo } = this.#context;
+    const head = await gitStatus(repo, [
+      'rev-parse',
+      '--verify',
+      '--quiet',
+      `refs/heads/${branch}`,
+    ]);
+    if (head.exitCode !== 0) return undefined;
+    const commit = head.stdout.trim();
+    for (const source of sources) {
+      if ((await gitStatus(repo, ['merge-base', '--is-ancestor', source, commit])).exitCode !== 0)
+        return undefined;
+    }
+    return commit;
+  }
+
   #emitStarted(
     ms: number,
     task: AgentTaskNode,
@@ -327,6 +345,29 @@ export class RunSession {
     });
     let outcome: TaskOutcome;
     try {
+      const sources = task.sources.map((source) => this.#commitOf(source));
+      const settledByHand = await this.#existingMerge(branch, sources);
+      if (settledByHand !== undefined) {
+        // A person resolved this merge's conflict on its branch (or an earlier session merged
+        // and stopped before recording it): the branch already contains every source.
+        this.#commits.set(task.id, settledByHand);
+        this.#emit({
+          type: 'warning',
+          task: task.id,
+          message: `using ${branch} as it is: it already contains ${task.sources.join(', ')}`,
+        });
+        const finishedAt = this.#context.clock.now();
+        const done: TaskOutcome = { status: 'succeeded', commit: settledByHand };
+        this.#emit({
+          type: 'merge-finished',
+          task: task.id,
+          phase: task.phase,
+          branch,
+          outcome: done,
+          duration_ms: Math.round(finishedAt - startedAt),
+        });
+        return { outcome: done, startedAt, finishedAt };
+      }
       const merged = await mergeCommits(
         repo,
         task.sources.map((source) => ({ label: source, commit: this.#commitOf(source) })),

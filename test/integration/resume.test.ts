@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -308,4 +308,71 @@ describe('resume after kill -9 between merges', () => {
       await resultTree(repo, clean.summary?.result_branch ?? ''),
     );
   });
+});
+
+describe('a merge conflict resolved by hand', () => {
+  it('is picked up by resume from the merge branch', async () => {
+    await using repo = await createTempRepo({ 'shared.txt': 'base\n' });
+    const write = (text: string) =>
+      `[${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(`require('node:fs').writeFileSync('shared.txt', '${text}\\n')`)}]`;
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'phases:',
+        `  - { id: left, prompt: l, agent: { command: ${write('left')} } }`,
+        `  - { id: right, prompt: r, agent: { command: ${write('right')} } }`,
+      ].join('\n'),
+    );
+    const conflicted = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(conflicted.exitCode).toBe(3);
+    const runId = conflicted.summary?.run_id ?? '';
+    const resultBranch = `subplan/${runId}/result`;
+    expect(conflicted.summary?.tasks.find((t) => t.id === 'result')?.branch).toBe(resultBranch);
+
+    // What a person does: merge the sources on the merge's branch, resolve, commit.
+    await repo.git('switch', '--quiet', '-c', resultBranch, `subplan/${runId}/left`);
+    await repo.git('merge', '--quiet', `subplan/${runId}/right`).catch(() => undefined);
+    await writeFile(join(repo.dir, 'shared.txt'), 'left and right\n');
+    await repo.git('commit', '--quiet', '-am', 'resolve');
+    await repo.git('switch', '--quiet', 'main');
+
+    const resumed = await runSubplan(['resume', runId, '--json'], { cwd: repo.dir });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.summary?.result_branch).toBe(resultBranch);
+    expect(await repo.git('show', `${resultBranch}:shared.txt`)).toBe('left and right');
+  });
+});
+
+describe('resume after a crash inside a merge', () => {
+  it.each([
+    ['after the branch was updated', false],
+    ['before the branch was updated', true],
+  ])(
+    'finishes with the same tree when the record ends inside the merge, %s',
+    async (_when, dropBranch) => {
+      await using repo = await createTempRepo();
+      const { release } = await writePlan(repo);
+      await writeFile(release, 'go');
+      const done = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+      expect(done.exitCode).toBe(0);
+      const runId = done.summary?.run_id ?? '';
+      const expected = await resultTree(repo, done.summary?.result_branch ?? '');
+      // Leave the record exactly as a kill inside the result merge would: it ends at merge-started.
+      const paths = runPaths(repo.dir, runId);
+      const lines = (await readFile(paths.eventsFile, 'utf8')).split('\n').filter(Boolean);
+      const cut = lines.findIndex(
+        (line) => line.includes('"type":"merge-started"') && line.includes('"task":"result"'),
+      );
+      await writeFile(paths.eventsFile, `${lines.slice(0, cut + 1).join('\n')}\n`);
+      await rm(paths.stateFile);
+      if (dropBranch) await repo.git('update-ref', '-d', `refs/heads/subplan/${runId}/result`);
+
+      const resumed = await runSubplan(['resume', runId, '--json'], { cwd: repo.dir });
+      expect(resumed.exitCode).toBe(0);
+      const resumedEvent = resumed.events.find((e) => e.type === 'run-resumed');
+      expect(resumedEvent?.type === 'run-resumed' && resumedEvent.rerun).toEqual(['result']);
+      expect(await resultTree(repo, resumed.summary?.result_branch ?? '')).toBe(expected);
+    },
+  );
 });
