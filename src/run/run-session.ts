@@ -8,17 +8,14 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isoTime } from '../core/index.js';
-import type { Clock, RunEvent, RunEventInput, TaskOutcome } from '../core/index.js';
+import type { Clock, RunEvent, RunEventInput } from '../core/index.js';
 import { agentArgvTemplate } from '../agents/index.js';
 import { listCommitFiles, matchScope } from '../decompose/index.js';
 import type { Executor } from '../execute/index.js';
 import {
-  gitStatus,
-  mergeCommits,
   pruneWorktrees,
   removeWorktree,
   resultBranch,
-  setBranch,
   taskBranch,
   worktreePath,
 } from '../git/index.js';
@@ -44,6 +41,8 @@ import {
 } from '../state/index.js';
 import type { RunPaths, RunState } from '../state/index.js';
 import { RESULT_TASK } from './build-task-graph.js';
+import { commitCachedResult, rememberResult } from './cached-result.js';
+import { mergeOntoBranch } from './merge-task.js';
 import type { RunPlanOptions } from './run-plan.js';
 import type { RunSummary } from './run-summary.js';
 import { agentDurations, describeOutcome, summarizeRun } from './summarize-run.js';
@@ -248,11 +247,19 @@ export class RunSession {
       // Only a worktree whose task succeeded is handed on; a failed one stays for inspection.
       this.#idleWorktrees.push(worktree);
       this.#commits.set(task.id, result.outcome.commit);
-      if (key !== undefined) await this.#remember(key, task.id, result.outcome.commit);
+      if (key !== undefined) {
+        await rememberResult(repo, this.#cache, key, {
+          runId,
+          taskId: task.id,
+          commit: result.outcome.commit,
+          nowMs: this.#context.clock.now(),
+        });
+      }
     }
     return result;
   }
 
+  /** A cache hit: the earlier result's tree, committed on this task's base. No agent runs. */
   /** A cache hit: the earlier result's tree, committed on this task's base. No agent runs. */
   async #reuse(
     key: string,
@@ -261,20 +268,14 @@ export class RunSession {
     baseCommit: string,
     branch: string,
   ): Promise<TaskAttempt | undefined> {
-    const { repo } = this.#context;
-    const entry = await this.#cache.get(key);
-    if (
-      !entry ||
-      (await gitStatus(repo, ['cat-file', '-e', `${entry.tree}^{tree}`])).exitCode !== 0
-    )
-      return undefined;
     const startedAt = this.#context.clock.now();
+    const commit = await commitCachedResult(this.#context.repo, this.#cache, key, {
+      id: task.id,
+      baseCommit,
+      branch,
+    });
+    if (commit === undefined) return undefined;
     this.#emitStarted(startedAt, task, { attempt, branch, worktree: '', baseCommit });
-    const message = `subplan(${task.id}): reused from run ${entry.run_id}\n\nThe same task with the same input already ran; no agent ran this time.`;
-    const commit = (
-      await repo.git(['commit-tree', entry.tree, '-p', baseCommit, '-m', message])
-    ).trim();
-    await setBranch(repo, branch, commit);
     this.#commits.set(task.id, commit);
     return {
       outcome: { status: 'succeeded', commit },
@@ -282,24 +283,6 @@ export class RunSession {
       startedAt,
       finishedAt: this.#context.clock.now(),
     };
-  }
-
-  /** The head of `branch` when the branch exists and every source commit is in its history. */
-  async #existingMerge(branch: string, sources: readonly string[]): Promise<string | undefined> {
-    const { repo } = this.#context;
-    const head = await gitStatus(repo, [
-      'rev-parse',
-      '--verify',
-      '--quiet',
-      `refs/heads/${branch}`,
-    ]);
-    if (head.exitCode !== 0) return undefined;
-    const commit = head.stdout.trim();
-    for (const source of sources) {
-      if ((await gitStatus(repo, ['merge-base', '--is-ancestor', source, commit])).exitCode !== 0)
-        return undefined;
-    }
-    return commit;
   }
 
   #emitStarted(
@@ -318,19 +301,6 @@ export class RunSession {
     });
   }
 
-  async #remember(key: string, taskId: string, commit: string): Promise<void> {
-    const { repo, runId } = this.#context;
-    const tree = (await repo.git(['rev-parse', `${commit}^{tree}`])).trim();
-    await repo.git(['update-ref', `refs/subplan/cache/${key}`, commit]);
-    await this.#cache.put(key, {
-      tree,
-      commit,
-      run_id: runId,
-      task: taskId,
-      created_at: isoTime(this.#context.clock.now()),
-    });
-  }
-
   async #runMerge(task: MergeTaskNode): Promise<TaskAttempt> {
     const { repo, runId } = this.#context;
     const branch = task.id === RESULT_TASK ? resultBranch(runId) : taskBranch(runId, task.id);
@@ -343,50 +313,19 @@ export class RunSession {
       branch,
       sources: task.sources,
     });
-    let outcome: TaskOutcome;
-    try {
-      const sources = task.sources.map((source) => this.#commitOf(source));
-      const settledByHand = await this.#existingMerge(branch, sources);
-      if (settledByHand !== undefined) {
-        // A person resolved this merge's conflict on its branch (or an earlier session merged
-        // and stopped before recording it): the branch already contains every source.
-        this.#commits.set(task.id, settledByHand);
-        this.#emit({
-          type: 'warning',
-          task: task.id,
-          message: `using ${branch} as it is: it already contains ${task.sources.join(', ')}`,
-        });
-        const finishedAt = this.#context.clock.now();
-        const done: TaskOutcome = { status: 'succeeded', commit: settledByHand };
-        this.#emit({
-          type: 'merge-finished',
-          task: task.id,
-          phase: task.phase,
-          branch,
-          outcome: done,
-          duration_ms: Math.round(finishedAt - startedAt),
-        });
-        return { outcome: done, startedAt, finishedAt };
-      }
-      const merged = await mergeCommits(
-        repo,
-        task.sources.map((source) => ({ label: source, commit: this.#commitOf(source) })),
-        { message: (label) => `subplan: merge ${label} into ${branch}` },
-      );
-      if (merged.status === 'merged') {
-        await setBranch(repo, branch, merged.commit);
-        this.#commits.set(task.id, merged.commit);
-        outcome = { status: 'succeeded', commit: merged.commit };
-      } else {
-        outcome = { status: 'conflict', files: merged.files, sources: merged.sources };
-      }
-    } catch (error) {
-      outcome = {
-        status: 'failed',
-        reason: 'executor-failed',
-        message: error instanceof Error ? error.message : String(error),
-      };
+    const sources = task.sources.map((source) => ({
+      label: source,
+      commit: this.#commitOf(source),
+    }));
+    const { outcome, existing } = await mergeOntoBranch(repo, branch, sources);
+    if (existing) {
+      this.#emit({
+        type: 'warning',
+        task: task.id,
+        message: `using ${branch} as it is: it already contains ${task.sources.join(', ')}`,
+      });
     }
+    if (outcome.status === 'succeeded') this.#commits.set(task.id, outcome.commit);
     const finishedAt = this.#context.clock.now();
     this.#emit({
       type: 'merge-finished',
