@@ -8,6 +8,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: TextSink;
   readonly stderr: TextSink;
+  /** Whether stderr is a terminal (colors, and later the live view). @default false */
+  readonly stderrIsTerminal?: boolean;
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal?: AbortSignal;
 }

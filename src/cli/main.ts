@@ -22,6 +22,7 @@ export function main(): void {
     env: process.env,
     stdout: { write: (text) => void process.stdout.write(text) },
     stderr: { write: (text) => void process.stderr.write(text) },
+    stderrIsTerminal: process.stderr.isTTY,
     signal: controller.signal,
   }).then(
     (code) => {

@@ -8,6 +8,7 @@ import { PlanError, SubplanError, formatDiagnostic } from '../core/index.js';
 import { registerClean } from './commands/clean.js';
 import { registerDecompose } from './commands/decompose.js';
 import { registerList } from './commands/list.js';
+import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
@@ -41,6 +42,7 @@ export async function runCli(io: CliIo): Promise<number> {
   registerStatus(program, io, setExit);
   registerList(program, io, setExit);
   registerClean(program, io, setExit);
+  registerLogs(program, io, setExit);
   registerValidate(program, io, setExit);
   registerSchema(program, io, setExit);
   for (const command of program.commands) command.exitOverride();

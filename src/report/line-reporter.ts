@@ -1,28 +1,103 @@
 /**
  * One whole line per event, prefixed with the task (`[api]`, `[api.2]`), for logs, pipes and CI.
- * Each line is written with a single call, so lines never interleave mid-line.
+ * Each line is written with a single call, so lines never interleave mid-line. Agent output is
+ * streamed as it comes (`stream`), held and printed as one block when its task ends (`grouped`),
+ * or left to the log files (`quiet`).
  */
+import { createColors } from 'picocolors';
 import { formatDuration, unreachable } from '../core/index.js';
 import type { RunEvent, TaskOutcome } from '../core/index.js';
 import type { RunSummary } from '../run/index.js';
 import type { Reporter, TextSink } from './reporter.js';
 import { formatSummaryTable } from './summary-table.js';
 
+export type OutputMode = 'stream' | 'grouped' | 'quiet';
+
+export const OUTPUT_MODES: readonly OutputMode[] = ['stream', 'grouped', 'quiet'];
+
+type Colors = ReturnType<typeof createColors>;
+
+export interface LineReporterOptions {
+  readonly out: TextSink;
+  /** @default 'stream' */
+  readonly output?: OutputMode;
+  /** @default false */
+  readonly color?: boolean;
+}
+
 export class LineReporter implements Reporter {
   readonly #out: TextSink;
+  readonly #output: OutputMode;
+  readonly #colors: Colors;
+  readonly #held = new Map<string, string[]>();
 
-  constructor(options: { out: TextSink }) {
+  constructor(options: LineReporterOptions) {
     this.#out = options.out;
+    this.#output = options.output ?? 'stream';
+    this.#colors = createColors(options.color ?? false);
   }
 
   onEvent(event: RunEvent): void {
+    if (event.type === 'task-output' && this.#output !== 'stream') {
+      if (this.#output === 'grouped') {
+        const lines = this.#held.get(event.task) ?? [];
+        lines.push(`[${event.task}] ${event.line}`);
+        this.#held.set(event.task, lines);
+      }
+      return;
+    }
+    if (event.type === 'task-finished') {
+      const held = this.#held.get(event.task);
+      this.#held.delete(event.task);
+      // One write for the whole block: another task's lines cannot land inside it.
+      if (held && held.length > 0)
+        this.#out.write(`${held.map((line) => this.#paint(event, line)).join('\n')}\n`);
+    }
     const line = describeEvent(event);
-    if (line !== undefined) this.#out.write(`${line}\n`);
+    if (line !== undefined) this.#out.write(`${this.#paint(event, line)}\n`);
   }
 
   summarize(summary: RunSummary): void {
     this.#out.write(`\n${formatSummaryTable(summary)}\n`);
   }
+
+  #paint(event: RunEvent, line: string): string {
+    const c = this.#colors;
+    const prefixed = /^(\[[^\]]+\])(.*)$/s.exec(line);
+    const body = prefixed ? (prefixed[2] ?? '') : line;
+    const prefix = prefixed ? c.cyan(prefixed[1] ?? '') : '';
+    let painted = body;
+    if (event.type === 'task-finished') {
+      const status = event.outcome.status;
+      painted =
+        status === 'succeeded'
+          ? c.green(body)
+          : status === 'skipped' || status === 'cancelled'
+            ? c.yellow(body)
+            : c.red(body);
+    } else if (event.type === 'warning') {
+      painted = c.yellow(body);
+    } else if (event.type === 'run-finished') {
+      painted = event.status === 'succeeded' ? c.green(c.bold(body)) : c.red(c.bold(body));
+    } else if (event.type === 'task-output' && event.stream === 'stderr') {
+      painted = c.dim(body);
+    }
+    return `${prefix}${painted}`;
+  }
+}
+
+/**
+ * Colors only on a terminal, and never with NO_COLOR; FORCE_COLOR (other than 0) turns them on
+ * anywhere. See no-color.org and the FORCE_COLOR convention.
+ */
+export function wantsColor(
+  env: Readonly<Record<string, string | undefined>>,
+  isTerminal: boolean,
+): boolean {
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  return isTerminal && env['TERM'] !== 'dumb';
 }
 
 export function describeEvent(event: RunEvent): string | undefined {

@@ -15,3 +15,5 @@ export { resumeRun } from './resume-run.js';
 export type { ResumeRunOptions } from './resume-run.js';
 export { cleanRuns } from './clean-runs.js';
 export type { CleanResult, CleanedRun } from './clean-runs.js';
+export { followTaskLog } from './follow-log.js';
+export type { FollowLogOptions } from './follow-log.js';

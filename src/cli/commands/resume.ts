@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { JsonReporter, LineReporter } from '../../report/index.js';
-import type { Reporter } from '../../report/index.js';
 import { resumeRun } from '../../run/index.js';
+import { chooseReporter } from '../choose-reporter.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parsePositiveInt, repoDirFrom } from '../options.js';
@@ -13,6 +12,7 @@ interface ResumeFlags {
   allowPlanMismatch?: boolean;
   resetState?: boolean;
   json?: boolean;
+  output?: string;
   cache: boolean;
 }
 
@@ -34,11 +34,14 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: numb
     )
     .option('--reset-state', "rebuild an unreadable state file from the run's events and branches")
     .option('--no-cache', 'run every agent, even where an identical earlier task could be reused')
+    .option(
+      '--output <mode>',
+      'agent output without --json: stream (as it comes), grouped (one block per task), quiet (log files only)',
+      'stream',
+    )
     .option('--json', 'NDJSON events on stdout, then the summary object as the last line')
     .action(async (runId: string, flags: ResumeFlags) => {
-      const reporter: Reporter = flags.json
-        ? new JsonReporter({ out: io.stdout })
-        : new LineReporter({ out: io.stderr });
+      const reporter = chooseReporter(io, flags);
       const summary = await resumeRun({
         runId,
         repoDir: repoDirFrom(io.cwd, flags.repo),

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { JsonReporter, LineReporter } from '../../report/index.js';
-import type { Reporter } from '../../report/index.js';
 import { runPlan } from '../../run/index.js';
+import { chooseReporter } from '../choose-reporter.js';
 import { exitCodeFor } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { loadPlanFrom, parsePositiveInt, repoDirFrom } from '../options.js';
@@ -11,6 +10,7 @@ interface RunFlags {
   maxParallel?: number;
   failFast?: boolean;
   json?: boolean;
+  output?: string;
   cache: boolean;
 }
 
@@ -27,12 +27,15 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     )
     .option('--fail-fast', 'cancel running tasks when one fails (overrides on_failure)')
     .option('--no-cache', 'run every agent, even where an identical earlier task could be reused')
+    .option(
+      '--output <mode>',
+      'agent output without --json: stream (as it comes), grouped (one block per task), quiet (log files only)',
+      'stream',
+    )
     .option('--json', 'NDJSON events on stdout, then the summary object as the last line')
     .action(async (planPath: string, flags: RunFlags) => {
       const plan = await loadPlanFrom(io.cwd, planPath);
-      const reporter: Reporter = flags.json
-        ? new JsonReporter({ out: io.stdout })
-        : new LineReporter({ out: io.stderr });
+      const reporter = chooseReporter(io, flags);
       const summary = await runPlan({
         plan,
         repoDir: repoDirFrom(io.cwd, flags.repo),

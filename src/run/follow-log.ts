@@ -1,0 +1,73 @@
+/**
+ * A task's log, whole or followed while the run goes on. Following polls the file (agents write
+ * it from another thread or machine, so there is no event to wait on) and stops once the run is
+ * no longer running and everything written has been read.
+ */
+import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UsageError } from '../core/index.js';
+import { readRunState } from '../state/index.js';
+import { findRunPaths } from './read-run.js';
+
+export interface FollowLogOptions {
+  readonly repoDir: string;
+  readonly runId: string;
+  readonly taskId: string;
+  readonly follow?: boolean;
+  readonly onText: (text: string) => void;
+  readonly signal?: AbortSignal;
+  /** @default 200 */
+  readonly pollMs?: number;
+}
+
+export async function followTaskLog(options: FollowLogOptions): Promise<void> {
+  const { paths, runId } = await findRunPaths(options.repoDir, options.runId);
+  const read = await readRunState(paths);
+  if (read.ok && !read.state.tasks.some((task) => task.id === options.taskId)) {
+    const ids = read.state.tasks.filter((task) => task.kind === 'agent').map((task) => task.id);
+    throw new UsageError(
+      `run ${runId} has no task \`${options.taskId}\`; its agent tasks: ${ids.join(', ')}`,
+    );
+  }
+  const file = paths.logFile(options.taskId);
+  let offset = 0;
+  for (;;) {
+    offset += await readFrom(file, offset, options.onText);
+    if (!options.follow || options.signal?.aborted) return;
+    const state = await readRunState(paths);
+    const task = state.ok ? state.state.tasks.find((t) => t.id === options.taskId) : undefined;
+    const settled =
+      !state.ok ||
+      state.state.status !== 'running' ||
+      (task !== undefined && !['pending', 'queued', 'running'].includes(task.status));
+    if (settled) {
+      offset += await readFrom(file, offset, options.onText);
+      return;
+    }
+    await sleep(options.pollMs ?? 200);
+  }
+}
+
+/** Writes whatever the file holds past `offset`; returns how many bytes that was. */
+async function readFrom(
+  file: string,
+  offset: number,
+  onText: (text: string) => void,
+): Promise<number> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return 0;
+    const buffer = Buffer.alloc(size - offset);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    onText(buffer.subarray(0, bytesRead).toString('utf8'));
+    return bytesRead;
+  } finally {
+    await handle.close();
+  }
+}
