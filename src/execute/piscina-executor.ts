@@ -50,6 +50,11 @@ export class PiscinaExecutor implements Executor {
       maxQueue: Math.max(1, options.maxParallel),
       idleTimeout: 60_000,
       workerData: { probe: this.#probe.buffer },
+      // Piscina loads the worker with require() first. On Node 20.19+ that is require(esm), and
+      // two tasks arriving at a fresh thread at once can crash V8 ("IsGraphAsync must be used on
+      // an instantiated module", seen under the tsx loader). Without require(esm) Piscina falls
+      // back to import(), which is safe.
+      execArgv: [...process.execArgv, '--no-experimental-require-module'],
     });
   }
 
