@@ -9,7 +9,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-const SUITES = ['dispatch', 'git', 'schedule', 'decompose'];
+const SUITES = ['dispatch', 'git', 'schedule', 'decompose', 'scale'];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
