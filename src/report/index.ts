@@ -3,3 +3,4 @@ export { LineReporter, describeEvent, wantsColor, OUTPUT_MODES } from './line-re
 export type { OutputMode, LineReporterOptions } from './line-reporter.js';
 export { JsonReporter } from './json-reporter.js';
 export { formatSummaryTable } from './summary-table.js';
+export { formatTable } from './format-table.js';

@@ -1,6 +1,7 @@
 /** The table printed at the end of a run: task, status, duration, branch, and the result. */
 import { formatDuration } from '../core/index.js';
 import type { RunSummary } from '../run/index.js';
+import { formatTable } from './format-table.js';
 
 export function formatSummaryTable(summary: RunSummary): string {
   const rows = summary.tasks.map((task) => [
@@ -12,19 +13,11 @@ export function formatSummaryTable(summary: RunSummary): string {
     task.duration_ms === null ? '-' : formatDuration(task.duration_ms),
     task.branch ?? '-',
   ]);
-  const header = ['task', 'kind', 'status', 'duration', 'branch'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
   const problems = summary.tasks
     .filter((t) => t.reason !== null && t.status !== 'skipped')
     .map((t) => `  ${t.id}: ${t.reason ?? ''}`);
   return [
-    line(header),
-    ...rows.map(line),
+    formatTable(['task', 'kind', 'status', 'duration', 'branch'], rows),
     '',
     `status: ${summary.status}   makespan: ${formatDuration(summary.makespan_ms)}   peak: ${summary.peak_concurrency}/${summary.max_parallel}`,
     ...(problems.length > 0 ? ['problems:', ...problems] : []),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatTable } from '../../report/index.js';
 import { listRuns } from '../../run/index.js';
 import type { CliIo } from '../io.js';
 import { repoDirFrom } from '../options.js';
@@ -27,19 +28,4 @@ export function registerList(program: Command, io: CliIo, setExit: (code: number
       }
       setExit(0);
     });
-}
-
-export function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-): string {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }

@@ -3,7 +3,7 @@ import { formatDuration } from '../../core/index.js';
 import { readRun } from '../../run/index.js';
 import type { CliIo } from '../io.js';
 import { repoDirFrom } from '../options.js';
-import { formatTable } from './list.js';
+import { formatTable } from '../../report/index.js';
 
 export function registerStatus(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
