@@ -3,13 +3,12 @@
  * unique prefix; no id means the latest run. A run whose state says `running` but whose process
  * is gone is reported as such, so a person knows it needs `resume`, not patience.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunNotFoundError, UsageError } from '../core/index.js';
 import { openRepo } from '../git/index.js';
-import { readRunState, runPaths } from '../state/index.js';
+import { isLockHolderGone, readLockHolder, readRunState, runPaths } from '../state/index.js';
 import type { RunPaths, RunState } from '../state/index.js';
 
 export interface RunListing {
@@ -95,16 +94,8 @@ async function runIds(root: string): Promise<string[]> {
     .sort();
 }
 
+/** A run's process is alive unless its lock holder is known to be gone (or was never written). */
 function holderAlive(runDir: string): boolean {
-  try {
-    const holder = JSON.parse(readFileSync(join(runDir, 'lock-holder.json'), 'utf8')) as {
-      pid?: number;
-      host?: string;
-    };
-    if (holder.host !== hostname() || holder.pid === undefined) return true;
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const holder = readLockHolder(runDir);
+  return holder !== undefined && !isLockHolderGone(holder);
 }

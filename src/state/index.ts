@@ -6,8 +6,8 @@ export { reduceRunState, stateFromEvents, STATE_SCHEMA_VERSION } from './run-sta
 export type { RunState, TaskState, TaskStateStatus } from './run-state.js';
 export { RunStore, readRunState, quarantineBadState } from './run-store.js';
 export type { ReadStateResult } from './run-store.js';
-export { acquireRunLock } from './run-lock.js';
-export type { RunLock } from './run-lock.js';
+export { acquireRunLock, readLockHolder, isLockHolderGone } from './run-lock.js';
+export type { RunLock, LockHolder } from './run-lock.js';
 export {
   planFingerprint,
   phaseFingerprints,

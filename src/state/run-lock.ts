@@ -4,7 +4,8 @@
  * over), with the holder's pid and host written beside it so a second `run` or `resume` can say
  * who holds it.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
@@ -14,17 +15,20 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-interface Holder {
+/** Who holds a run's lock, as written beside it. */
+export interface LockHolder {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
 }
 
+const HOLDER_FILE = 'lock-holder.json';
+
 /** A holder that stops refreshing is considered dead after this long. */
 const STALE_MS = 10_000;
 
 export async function acquireRunLock(runDir: string, runId: string): Promise<RunLock> {
-  const holderFile = join(runDir, 'lock-holder.json');
+  const holderFile = join(runDir, HOLDER_FILE);
   const lockPath = join(runDir, 'run.lock');
   const take = () =>
     lock(runDir, {
@@ -41,10 +45,8 @@ export async function acquireRunLock(runDir: string, runId: string): Promise<Run
     release = await take();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    const holder: Partial<Holder> = await readFile(holderFile, 'utf8')
-      .then((text) => JSON.parse(text) as Partial<Holder>)
-      .catch(() => ({}));
-    if (!isDeadHereAndNow(holder)) {
+    const holder = readLockHolder(runDir) ?? {};
+    if (!isLockHolderGone(holder)) {
       throw new RunLockedError({
         runId,
         holderPid: holder.pid ?? null,
@@ -56,7 +58,11 @@ export async function acquireRunLock(runDir: string, runId: string): Promise<Run
     await rm(lockPath, { recursive: true, force: true });
     release = await take();
   }
-  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const holder: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+  };
   await writeFile(holderFile, `${JSON.stringify(holder)}\n`);
   return {
     async release() {
@@ -65,7 +71,17 @@ export async function acquireRunLock(runDir: string, runId: string): Promise<Run
   };
 }
 
-function isDeadHereAndNow(holder: Partial<Holder>): boolean {
+/** The holder recorded for a run's lock, or undefined when none can be read. */
+export function readLockHolder(runDir: string): Partial<LockHolder> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(runDir, HOLDER_FILE), 'utf8')) as Partial<LockHolder>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True only when the holder ran on this host and its process no longer exists. */
+export function isLockHolderGone(holder: Partial<LockHolder>): boolean {
   if (holder.pid === undefined || holder.host !== hostname()) return false;
   try {
     process.kill(holder.pid, 0);
