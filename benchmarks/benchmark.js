@@ -1,15 +1,26 @@
 #!/usr/bin/env node
 // Benchmark entry: `node benchmarks/benchmark.js [filter...]` runs the suites whose name contains
 // a filter (all without one), one after another, writes benchmarks/results/<suite>.json with the
-// machine, package versions and figures, and prints a table per suite and a summary at the end.
-// Benchmarks report, they do not assert: the exit code is non-zero only when a suite throws
-// (or when no suite matches the filter, a usage error).
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+// machine, package versions, figures and tracked metrics, and prints a table per suite and a
+// summary at the end. A suite is any file in suites/ (so a new one needs no registration); it
+// exports `name`, `description` and `run({ log })` resolving to { config, figures, table,
+// headline, metrics? }. Benchmarks report, they do not assert: the exit code is non-zero only
+// when a suite throws (or when no suite matches the filter, a usage error).
+// `bench:compare` checks the metrics against benchmarks/baseline/, `bench:readme` tabulates them.
+import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { inferMetrics } from './lib/metrics.js';
 
-const SUITES = ['dispatch', 'git', 'schedule', 'decompose', 'scale'];
+/** Suites in a fixed order (cheap ones first), then any other file in suites/ by name. */
+const KNOWN_ORDER = ['dispatch', 'decompose', 'git', 'schedule', 'scale', 'distributed'];
+const suiteFiles = (await readdir(new URL('./suites/', import.meta.url)))
+  .filter((file) => file.endsWith('.js'))
+  .map((file) => file.slice(0, -3));
+const rank = (/** @type {string} */ s) =>
+  KNOWN_ORDER.includes(s) ? KNOWN_ORDER.indexOf(s) : KNOWN_ORDER.length;
+const SUITES = suiteFiles.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -37,6 +48,7 @@ let failed = 0;
 const allStart = performance.now();
 for (const suiteName of selected) {
   const start = performance.now();
+  const loadAtStart = round2(loadavg()[0] ?? 0);
   try {
     // Inside the try: a suite that cannot load (e.g. dist/ mid-rebuild) fails alone.
     const suite = await import(`./suites/${suiteName}.js`);
@@ -51,11 +63,16 @@ for (const suiteName of selected) {
       date: new Date().toISOString(),
       command,
       duration_s: Math.round(seconds * 10) / 10,
-      machine: { ...machine, load_average_1m_at_suite_start: loadavg()[0] },
+      machine: {
+        ...machine,
+        load_average_1m_at_suite_start: loadAtStart,
+        load_average_1m_at_suite_end: round2(loadavg()[0] ?? 0),
+      },
       packages,
       source,
       config: result.config,
       figures: result.figures,
+      metrics: result.metrics ?? inferMetrics(result.figures),
     };
     await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
     process.stdout.write(
@@ -77,6 +94,11 @@ process.stdout.write(
 );
 if (failed > 0) process.exitCode = 1;
 
+/** @param {number} n */
+function round2(n) {
+  return Math.round(n * 100) / 100;
+}
+
 async function describeMachine() {
   const list = cpus();
   const git = await execa('git', ['--version'], { reject: false });
@@ -88,6 +110,7 @@ async function describeMachine() {
     node: process.version,
     git: git.exitCode === 0 ? git.stdout.trim() : 'git not found',
     load_average_1m_at_start: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    load_average_at_start: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
@@ -117,7 +140,16 @@ async function packageVersions() {
       return null;
     }
   };
-  const names = ['piscina', 'benchmark', 'execa', '@dagrejs/graphlib', 'proper-lockfile'];
+  const names = [
+    'piscina',
+    'benchmark',
+    'execa',
+    '@dagrejs/graphlib',
+    'proper-lockfile',
+    'oxc-parser',
+    'bullmq',
+    'ioredis',
+  ];
   const versions = { subplan: await versionOf(root) };
   for (const name of names) versions[name] = await versionOf(`${root}node_modules/${name}`);
   return versions;

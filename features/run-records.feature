@@ -92,7 +92,7 @@ Feature: Run records
     And the run left branches, worktrees and its record in the repository
     When I run subplan with "clean <run> --json"
     Then it exits with code 0
-    And clean reports the run cleaned, with 5 branches and 1 worktree
+    And clean reports the run cleaned, with 5 branches and 1 worktree, and the worktree pool emptied
     And nothing of the run is left in the repository
     And my checkout is unchanged
     When I run subplan with "list --json"
@@ -136,6 +136,6 @@ Feature: Run records
     Then it exits with code 0
     When I run subplan with "clean --all --json"
     Then it exits with code 0
-    And clean reports the run cleaned, with 6 branches and 0 worktrees
+    And clean reports the run cleaned, with 6 branches and 0 worktrees, and the worktree pool emptied
     And nothing of the run is left in the repository
     And no agent process is left running

@@ -12,3 +12,5 @@ export {
   formatDiagnostic,
 } from './core/index.js';
 export type { RunEvent, TaskOutcome, RunStatus, Diagnostic } from './core/index.js';
+export { BullmqExecutor, runWorker, parseRedisTarget } from './distributed/index.js';
+export type { BullmqExecutorOptions, WorkerOptions, RedisTarget } from './distributed/index.js';

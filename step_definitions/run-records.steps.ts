@@ -24,6 +24,7 @@ interface StatusOutput {
 
 interface CleanOutput {
   readonly cleaned: readonly { run_id: string; branches: number; worktrees: number }[];
+  readonly pooled_worktrees: number;
   readonly skipped: readonly { run_id: string; reason: string }[];
 }
 
@@ -174,14 +175,19 @@ Then(
 );
 
 Then(
-  /^clean reports the run cleaned, with (\d+) branch(?:es)? and (\d+) worktrees?$/,
-  function (this: SubplanWorld, branches: string, worktrees: string) {
-    assert.deepEqual(cleanOf(this), {
-      cleaned: [
-        { run_id: this.latestRunId(), branches: Number(branches), worktrees: Number(worktrees) },
-      ],
-      skipped: [],
-    });
+  /^clean reports the run cleaned, with (\d+) branch(?:es)? and (\d+) worktrees?, and the worktree pool emptied$/,
+  async function (this: SubplanWorld, branches: string, worktrees: string) {
+    const output = cleanOf(this);
+    assert.deepEqual(output.cleaned, [
+      { run_id: this.latestRunId(), branches: Number(branches), worktrees: Number(worktrees) },
+    ]);
+    assert.deepEqual(output.skipped, []);
+    // How many idle worktrees the run pooled depends on how its tasks overlapped; all are gone.
+    check(output.pooled_worktrees > 0, 'the run left no worktree in the pool');
+    const pooled = (await this.repo.git('worktree', 'list', '--porcelain'))
+      .split('\n')
+      .filter((line) => line.startsWith('worktree ') && line.includes('/.subplan/worktrees/pool/'));
+    assert.deepEqual(pooled, []);
   },
 );
 

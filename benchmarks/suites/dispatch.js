@@ -7,6 +7,7 @@ import { Piscina } from 'piscina';
 import { ConcurrencyProbe, PiscinaExecutor } from '../../dist/execute/index.js';
 import { describe, formatTable, round, runBenchmarks, timed } from '../lib/measure.js';
 import { repoFilePath } from '../fixtures/create-repo.js';
+import { metric } from '../lib/metrics.js';
 
 export const name = 'dispatch';
 export const description =
@@ -156,7 +157,28 @@ export async function run({ log }) {
       `cold pool ${figures.cold_pool_first_task_ms.median} ms`,
   ];
   const extra = `cold pool to first task: median ${figures.cold_pool_first_task_ms.median} ms (p90 ${figures.cold_pool_first_task_ms.p90}); destroy: median ${figures.pool_destroy_ms.median} ms; pool: ${threads} threads × ${tasksPerThread} tasks`;
-  return { config, figures, table: `${table}\n${extra}`, headline };
+  const metrics = {
+    raw_1_per_task_us: metric(us('raw_1'), { unit: 'µs', better: 'lower' }),
+    envelope_1_per_task_us: metric(us('envelope_1'), {
+      unit: 'µs',
+      better: 'lower',
+      target: TARGET_US,
+      description: 'dispatch of one agent task request through the executor envelope',
+    }),
+    [`envelope_${MAX_PARALLEL}_per_task_us`]: metric(us(`envelope_${MAX_PARALLEL}`), {
+      unit: 'µs',
+      better: 'lower',
+    }),
+    envelope_over_raw: metric(figures.ratios.envelope_over_raw_1_in_flight, {
+      unit: 'x',
+      better: 'lower',
+    }),
+    cold_pool_first_task_ms: metric(figures.cold_pool_first_task_ms.median, {
+      unit: 'ms',
+      better: 'lower',
+    }),
+  };
+  return { config, figures, metrics, table: `${table}\n${extra}`, headline };
 }
 
 /**

@@ -50,6 +50,8 @@ export class SubplanWorld extends World {
   /** True in scenarios tagged `@spawn`: runs use the built CLI in a child process. */
   spawnMode = false;
   readonly runs: RunRecord[] = [];
+  /** Variables added to subplan's environment for this scenario's runs. */
+  readonly env: Record<string, string> = {};
   /** A CLI started in the background (Ctrl-C scenarios), until it is awaited. */
   background: { args: readonly string[]; process: ResultPromise } | undefined;
 
@@ -209,7 +211,10 @@ export class SubplanWorld extends World {
   }
 
   async #inProcessRun(args: readonly string[]): Promise<RunRecord> {
-    const result = await runSubplan(args, { cwd: this.repo.dir, env: process.env });
+    const result = await runSubplan(args, {
+      cwd: this.repo.dir,
+      env: { ...process.env, ...this.env },
+    });
     return { args, ...result, exitChecked: false };
   }
 
@@ -229,7 +234,7 @@ export class SubplanWorld extends World {
       cwd: this.repo.dir,
       reject: false,
       stdin: 'ignore',
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, ...this.env, FORCE_COLOR: '0' },
       timeout: 120_000,
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Template fields inside argv elements. Substitution is one pass over the template, so a value
  * that itself contains `{phase}` is never expanded again, and it never creates new elements:
- * the only exception is an element that is exactly `{files}`, which becomes one element per file.
+ * the only exceptions are elements that are exactly `{files}` or `{conflicts}`, which become one
+ * element per file.
  * Nothing here ever reaches a shell.
  */
 
@@ -16,6 +17,10 @@ export interface TemplateValues {
   readonly files: readonly string[];
   /** Path of a file listing `files`, one per line. */
   readonly files_file: string;
+  /** A conflict resolver's conflicted files; absent for other agents. */
+  readonly conflicts?: readonly string[];
+  /** A fix agent's file holding the failing verify output; absent for other agents. */
+  readonly verify_output?: string;
 }
 
 export const TEMPLATE_FIELDS = [
@@ -27,6 +32,8 @@ export const TEMPLATE_FIELDS = [
   'run',
   'files',
   'files_file',
+  'conflicts',
+  'verify_output',
 ] as const;
 
 const FIELD = /\{([a-z_]+)\}/g;
@@ -38,10 +45,15 @@ export function expandArgv(template: readonly string[], values: TemplateValues):
       argv.push(...values.files);
       continue;
     }
+    if (element === '{conflicts}' && values.conflicts) {
+      argv.push(...values.conflicts);
+      continue;
+    }
     argv.push(
       element.replace(FIELD, (whole, name: string) => {
         if (name === 'files') return values.files.join(' ');
-        if (isField(name)) return values[name];
+        if (name === 'conflicts') return values.conflicts?.join(' ') ?? whole;
+        if (isField(name)) return values[name] ?? whole;
         return whole;
       }),
     );
@@ -49,6 +61,12 @@ export function expandArgv(template: readonly string[], values: TemplateValues):
   return argv;
 }
 
-function isField(name: string): name is Exclude<(typeof TEMPLATE_FIELDS)[number], 'files'> {
-  return (TEMPLATE_FIELDS as readonly string[]).includes(name) && name !== 'files';
+function isField(
+  name: string,
+): name is Exclude<(typeof TEMPLATE_FIELDS)[number], 'files' | 'conflicts'> {
+  return (
+    (TEMPLATE_FIELDS as readonly string[]).includes(name) &&
+    name !== 'files' &&
+    name !== 'conflicts'
+  );
 }

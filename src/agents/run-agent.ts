@@ -3,12 +3,12 @@
  * a timeout or a cancel can kill everything it started, output to a log file and to `onLine`.
  * Whatever the agent left running after it exits is killed too: nothing outlives its task.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
+import { AgentOutput } from './agent-output.js';
+import { AGENT_ID_VARIABLE, killEscaped } from './kill-escaped.js';
 import { killTree, signalGroup } from './kill-tree.js';
 
 export type AgentExit = (
@@ -16,14 +16,13 @@ export type AgentExit = (
   | { readonly status: 'signalled'; readonly signal: string }
   | { readonly status: 'timed-out'; readonly timeoutMs: number }
   | { readonly status: 'cancelled' }
+  | { readonly status: 'output-exceeded'; readonly limitBytes: number }
+  | { readonly status: 'log-failed'; readonly message: string; readonly code?: string }
   | { readonly status: 'spawn-failed'; readonly message: string }
 ) & {
   /** The last lines the agent printed (stdout and stderr), for failure messages. */
   readonly tail: readonly string[];
 };
-
-/** Lines kept for `tail`. */
-const TAIL_LINES = 5;
 
 export interface RunAgentOptions {
   readonly argv: readonly string[];
@@ -38,20 +37,26 @@ export interface RunAgentOptions {
   /** Called with the process group id as soon as the process exists. */
   readonly onSpawn?: (pid: number) => void;
   readonly onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * Most bytes of output (stdout and stderr together) an agent may print. Past it the log ends
+   * with a notice, the process tree is killed and the result is `output-exceeded`: an agent
+   * printing without end is broken, and its log must not fill the disk.
+   * @default DEFAULT_MAX_OUTPUT_BYTES (50 MiB)
+   */
+  readonly maxOutputBytes?: number;
 }
 
-/** Longest line forwarded as an event; the log file keeps everything. */
-const MAX_EVENT_LINE = 2000;
+export const DEFAULT_MAX_OUTPUT_BYTES = 50 * 1024 * 1024;
 
 export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
   const [file, ...args] = options.argv;
   if (file === undefined || file === '')
     return { status: 'spawn-failed', message: 'the agent command is empty', tail: [] };
   await mkdir(dirname(options.logFile), { recursive: true });
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const agentId = randomUUID();
   const subprocess = execa(file, args, {
     cwd: options.cwd,
-    env: options.env,
+    env: { ...options.env, [AGENT_ID_VARIABLE]: agentId },
     extendEnv: false,
     // Own process group: the group can be killed as one, and a Ctrl-C aimed at subplan's
     // terminal group does not hit agents behind its back; subplan forwards it instead.
@@ -66,6 +71,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
   let timedOut = false;
   let cancelled = false;
   let timer: NodeJS.Timeout | undefined;
+  let stragglers: Promise<number> = Promise.resolve(0);
   const kill = () => {
     if (pid !== undefined) void killTree(pid, { graceMs: options.killGraceMs ?? 2000 });
   };
@@ -83,24 +89,30 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
     }
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    // Leftover children may hold the pipes open after the leader exits; kill them when it does.
-    subprocess.once('exit', () => signalGroup(pid, 'SIGKILL'));
+    // Leftover children may hold the pipes open after the leader exits; kill them when it does,
+    // and those that left the group too, before anything reads the worktree.
+    subprocess.once('exit', () => {
+      signalGroup(pid, 'SIGKILL');
+      stragglers = killEscaped(agentId);
+    });
   }
-  const tail: string[] = [];
-  const onLine = (stream: 'stdout' | 'stderr', line: string) => {
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
-    options.onLine?.(stream, line);
-  };
+  const output = new AgentOutput({
+    logFile: options.logFile,
+    limitBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    onLine: options.onLine,
+    onStop: kill,
+  });
   const pumps = [
-    pumpLines(subprocess.stdout, 'stdout', log, onLine),
-    pumpLines(subprocess.stderr, 'stderr', log, onLine),
+    output.pump(subprocess.stdout, 'stdout'),
+    output.pump(subprocess.stderr, 'stderr'),
   ];
   const result = await subprocess;
   await Promise.all(pumps);
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
-  await new Promise<void>((resolve) => log.end(resolve));
+  await output.close();
+  await stragglers;
+  const tail = output.tail;
 
   if (
     pid === undefined ||
@@ -109,21 +121,16 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
     return { status: 'spawn-failed', message: result.shortMessage ?? `cannot start ${file}`, tail };
   }
   if (cancelled) return { status: 'cancelled', tail };
+  if (output.stop?.kind === 'limit')
+    return { status: 'output-exceeded', limitBytes: output.stop.limitBytes, tail };
+  if (output.stop?.kind === 'log-failed')
+    return {
+      status: 'log-failed',
+      message: output.stop.message,
+      ...(output.stop.code !== undefined && { code: output.stop.code }),
+      tail,
+    };
   if (timedOut) return { status: 'timed-out', timeoutMs: options.timeoutMs ?? 0, tail };
   if (result.signal) return { status: 'signalled', signal: result.signal, tail };
   return { status: 'exited', exitCode: result.exitCode ?? 1, tail };
-}
-
-async function pumpLines(
-  stream: Readable | null,
-  name: 'stdout' | 'stderr',
-  log: NodeJS.WritableStream,
-  onLine: (stream: 'stdout' | 'stderr', line: string) => void,
-): Promise<void> {
-  if (!stream) return;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of lines) {
-    log.write(name === 'stderr' ? `[stderr] ${line}\n` : `${line}\n`);
-    onLine(name, line.length > MAX_EVENT_LINE ? `${line.slice(0, MAX_EVENT_LINE)}…` : line);
-  }
 }

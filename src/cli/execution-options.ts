@@ -6,11 +6,13 @@ import type { Command } from 'commander';
 import type { Reporter } from '../report/index.js';
 import type { RunPlanOptions, RunSummary } from '../run/index.js';
 import { chooseReporter } from './choose-reporter.js';
+import { addExecutorOptions } from './executor-options.js';
+import type { ExecutorFlags } from './executor-options.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { parsePositiveInt, repoDirFrom } from './options.js';
 
-export interface ExecutionFlags {
+export interface ExecutionFlags extends ExecutorFlags {
   repo?: string;
   maxParallel?: number;
   failFast?: boolean;
@@ -21,15 +23,14 @@ export interface ExecutionFlags {
 }
 
 export function addExecutionOptions(command: Command, maxParallelHelp: string): Command {
-  return command
+  return addExecutorOptions(command)
     .option('--repo <dir>', 'repository (default: current directory)')
     .option('--max-parallel <n>', maxParallelHelp, parsePositiveInt('--max-parallel'))
     .option('--fail-fast', 'cancel running tasks when one fails (overrides on_failure)')
     .option('--no-cache', 'run every agent, even where an identical earlier task could be reused')
     .option(
       '--output <mode>',
-      'agent output without --json: stream (as it comes), grouped (one block per task), quiet (log files only)',
-      'stream',
+      'progress without --json: live (on a terminal, the default: running tasks redrawn in place), stream (agent lines as they come; the default elsewhere), grouped (one block per task), quiet (agent output in log files only)',
     )
     .option('--json', 'NDJSON events on stdout, then the summary object as the last line');
 }

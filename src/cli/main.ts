@@ -10,9 +10,14 @@ export function main(): void {
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\nsubplan: ${signal}: stopping agents (again to exit at once)\n`);
+    if (interrupts > 1) {
+      // The live view hides the cursor until the run ends; an exit at once must give it back.
+      if (process.stderr.isTTY) process.stderr.write('\u001B[?25h');
+      process.exit(130);
+    }
+    // Abort first: the live view erases itself, and the message lands where it was.
     controller.abort(signal);
+    process.stderr.write(`\nsubplan: ${signal}: stopping agents (again to exit at once)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -23,6 +28,17 @@ export function main(): void {
     stdout: { write: (text) => void process.stdout.write(text) },
     stderr: { write: (text) => void process.stderr.write(text) },
     stderrIsTerminal: process.stderr.isTTY,
+    terminal: {
+      // Asked of the terminal at each redraw, not cached until SIGWINCH is handled.
+      size: () => {
+        const [columns, rows] = process.stderr.isTTY ? process.stderr.getWindowSize() : [80, 24];
+        return { columns, rows };
+      },
+      onResize: (listener) => {
+        process.stderr.on('resize', listener);
+        return () => process.stderr.off('resize', listener);
+      },
+    },
     signal: controller.signal,
   }).then(
     (code) => {

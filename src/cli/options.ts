@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../core/index.js';
 import { loadPlan } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
+import { readRepoSymlinks } from './repo-symlinks.js';
 
 export function parsePositiveInt(flag: string): (text: string) => number {
   return (text) => {
@@ -14,8 +15,12 @@ export function parsePositiveInt(flag: string): (text: string) => number {
   };
 }
 
-export function loadPlanFrom(cwd: string, path: string): Promise<Plan> {
-  return loadPlan(resolve(cwd, path), { displayPath: path });
+/** Loads the plan at `path`, checking its globs against the symlinks of the repository at `repoDir`. */
+export function loadPlanFrom(cwd: string, path: string, repoDir = cwd): Promise<Plan> {
+  return loadPlan(resolve(cwd, path), {
+    displayPath: path,
+    repoSymlinks: (base) => readRepoSymlinks(repoDir, base),
+  });
 }
 
 export function repoDirFrom(cwd: string, repo: string | undefined): string {

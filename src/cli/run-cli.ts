@@ -10,11 +10,13 @@ import { registerDecompose } from './commands/decompose.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerStatus } from './commands/status.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT_BAD_INPUT, EXIT_TASK_FAILED } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -43,8 +45,10 @@ export async function runCli(io: CliIo): Promise<number> {
   registerList(program, io, setExit);
   registerClean(program, io, setExit);
   registerLogs(program, io, setExit);
+  registerReport(program, io, setExit);
   registerValidate(program, io, setExit);
   registerSchema(program, io, setExit);
+  registerWorker(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
 
   try {

@@ -25,11 +25,14 @@ export type SubplanErrorCode =
   | 'usage'
   | 'repo-invalid'
   | 'git-failed'
+  | 'git-locked'
   | 'run-not-found'
   | 'run-locked'
   | 'scope-empty'
   | 'plan-changed'
-  | 'state-corrupt';
+  | 'state-corrupt'
+  | 'state-write-failed'
+  | 'redis-unavailable';
 
 export abstract class SubplanError extends Error {
   abstract readonly code: SubplanErrorCode;
@@ -80,6 +83,21 @@ export class GitError extends SubplanError {
     });
     this.args = options.args;
     this.stderr = options.stderr;
+  }
+}
+
+/** A git command kept failing because another process holds (or a dead one left) a lock file. */
+export class GitLockedError extends SubplanError {
+  readonly code = 'git-locked';
+  readonly exitCode = 1;
+  readonly args: readonly string[];
+  readonly lockFile: string;
+  constructor(options: { args: readonly string[]; lockFile: string; tries: number }) {
+    super(
+      `git ${options.args.join(' ')} failed ${options.tries} times: ${options.lockFile} exists. Another git process is using the repository, or one stopped and left the file; if no git is running, remove it`,
+    );
+    this.args = options.args;
+    this.lockFile = options.lockFile;
   }
 }
 
@@ -162,5 +180,37 @@ export class StateCorruptError extends SubplanError {
     );
     this.path = options.path;
     this.movedTo = options.movedTo;
+  }
+}
+
+/**
+ * The run's record (events, state, a log) could not be written: a full disk, most often. The run
+ * stops at once, because going on would lose what it did; what was written is whole, so it resumes.
+ */
+export class StateWriteError extends SubplanError {
+  readonly code = 'state-write-failed';
+  readonly exitCode = 4;
+  readonly runId: string;
+  readonly path: string;
+  constructor(options: { runId: string; path: string; cause: unknown }) {
+    const why = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      `run ${options.runId} stopped: its record in ${options.path} could not be written (${why}). ` +
+        `Agents were stopped; free space, then run \`subplan resume ${options.runId}\` to go on`,
+      { cause: options.cause },
+    );
+    this.runId = options.runId;
+    this.path = options.path;
+  }
+}
+
+/** The Redis server given with `--redis` cannot be reached; nothing was started. */
+export class RedisUnavailableError extends SubplanError {
+  readonly code = 'redis-unavailable';
+  readonly exitCode = 2;
+  readonly url: string;
+  constructor(url: string, detail: string, options?: { cause?: unknown }) {
+    super(`cannot reach Redis at ${url}: ${detail}`, options);
+    this.url = url;
   }
 }

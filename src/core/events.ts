@@ -92,6 +92,13 @@ export interface TaskFinishedEvent extends EventBase {
   /** Absent for tasks that never started (skipped, cancelled while queued). */
   readonly started_at?: string;
   readonly duration_ms?: number;
+  /** What the agent's CLI reported spending, over all attempts of this session. */
+  readonly cost_usd?: number;
+  readonly tokens?: { readonly input: number; readonly output: number };
+  /** The agent's last answer, as its CLI reported it (shortened). */
+  readonly final_message?: string;
+  /** Committed files outside the task's scope. */
+  readonly out_of_scope?: readonly string[];
 }
 
 export interface MergeStartedEvent extends EventBase {
@@ -108,6 +115,35 @@ export interface MergeFinishedEvent extends EventBase {
   readonly phase: string;
   readonly branch: string;
   readonly outcome: TaskOutcome;
+  readonly duration_ms: number;
+  /** Conflicts the resolver agent resolved on the way, in merge order. */
+  readonly resolved_conflicts?: readonly {
+    readonly source: string;
+    readonly files: readonly string[];
+  }[];
+}
+
+/** A phase's verify commands start on its merged result (`attempt` 2 follows the fix agent). */
+export interface VerifyStartedEvent extends EventBase {
+  readonly type: 'verify-started';
+  readonly task: string;
+  readonly phase: string;
+  readonly attempt: number;
+  readonly commit: string;
+  readonly commands: readonly (readonly string[])[];
+}
+
+export interface VerifyFinishedEvent extends EventBase {
+  readonly type: 'verify-finished';
+  readonly task: string;
+  readonly phase: string;
+  readonly attempt: number;
+  readonly commit: string;
+  readonly passed: boolean;
+  /** The command that failed; null when all passed. */
+  readonly failed_command: readonly string[] | null;
+  /** Why it failed, in a sentence (`exited with code 1`); null when all passed. */
+  readonly failure: string | null;
   readonly duration_ms: number;
 }
 
@@ -134,6 +170,8 @@ export type RunEvent =
   | TaskFinishedEvent
   | MergeStartedEvent
   | MergeFinishedEvent
+  | VerifyStartedEvent
+  | VerifyFinishedEvent
   | WarningEvent
   | RunResumedEvent
   | RunFinishedEvent;

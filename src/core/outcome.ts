@@ -4,15 +4,23 @@
  */
 
 export type FailureReason =
+  | 'verify-failed'
   | 'exit-non-zero'
   | 'timeout'
   | 'killed-by-signal'
   | 'spawn-failed'
+  | 'output-limit'
+  | 'log-failed'
+  | 'conflict-markers'
+  | 'branch-moved'
   | 'worktree-failed'
   | 'commit-failed'
-  | 'executor-failed';
+  | 'executor-failed'
+  | 'setup-failed'
+  | 'module-failed'
+  | 'out-of-scope';
 
-export type CancelReason = 'fail-fast' | 'interrupted';
+export type CancelReason = 'fail-fast' | 'interrupted' | 'budget';
 
 export type TaskOutcome =
   | { readonly status: 'succeeded'; readonly commit: string }
@@ -27,6 +35,8 @@ export type TaskOutcome =
       readonly status: 'conflict';
       readonly files: readonly string[];
       readonly sources: readonly string[];
+      /** Why the resolver agent's attempt was not accepted, when one ran. */
+      readonly resolverFailure?: string;
     }
   | { readonly status: 'cancelled'; readonly reason: CancelReason }
   | {

@@ -10,6 +10,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { killTree } from '../agents/index.js';
 import { unreachable } from '../core/index.js';
+import type { CancelReason } from '../core/index.js';
 import { ConcurrencyProbe } from './concurrency-probe.js';
 import type {
   AgentTaskHooks,
@@ -25,6 +26,8 @@ export interface PiscinaExecutorOptions {
   readonly maxParallel: number;
   /** Worker threads. @default min(cores, maxParallel) */
   readonly threads?: number;
+  /** The worker module (tests use one that fails on purpose). @default this package's worker */
+  readonly workerFile?: URL;
 }
 
 export class PiscinaExecutor implements Executor {
@@ -41,8 +44,10 @@ export class PiscinaExecutor implements Executor {
     this.tasksPerThread = Math.ceil(options.maxParallel / this.threads);
     const fromSource = import.meta.url.endsWith('.ts');
     this.#pool = new Piscina({
-      filename: new URL(fromSource ? './worker-source-loader.mjs' : './worker.js', import.meta.url)
-        .href,
+      filename: (
+        options.workerFile ??
+        new URL(fromSource ? './worker-source-loader.mjs' : './worker.js', import.meta.url)
+      ).href,
       minThreads: this.threads,
       maxThreads: this.threads,
       concurrentTasksPerWorker: this.tasksPerThread,
@@ -65,6 +70,10 @@ export class PiscinaExecutor implements Executor {
     const { port1, port2 } = new MessageChannel();
     let pid: number | undefined;
     let startedAt: number | undefined;
+    let ended: () => void = () => undefined;
+    const end = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
     port1.on('message', (message: WorkerMessage) => {
       switch (message.type) {
         case 'started':
@@ -78,23 +87,38 @@ export class PiscinaExecutor implements Executor {
         case 'output':
           hooks.onOutput?.(message.stream, message.line);
           return;
+        case 'end':
+          ended();
+          return;
         default:
           unreachable(message);
       }
     });
     const onAbort = () => {
-      port1.postMessage({ type: 'cancel' } satisfies CoordinatorMessage);
+      const given: unknown = hooks.signal?.reason;
+      const reason: CancelReason =
+        given === 'fail-fast' || given === 'budget' ? given : 'interrupted';
+      port1.postMessage({ type: 'cancel', reason } satisfies CoordinatorMessage);
       // Also from here: a worker busy elsewhere must not delay the kill.
       if (pid !== undefined) void killTree(pid, { graceMs: request.killGraceMs ?? 2000 });
     };
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal?.aborted) onAbort();
     try {
-      return (await this.#pool.run(
+      const result = (await this.#pool.run(
         { request, port: port2 },
         { transferList: [port2] },
       )) as AgentTaskResult;
+      // The result comes back on Piscina's own channel, which can overtake the output still
+      // queued on this port; closing the port then would drop the agent's last lines.
+      await end;
+      return result;
     } catch (error) {
+      // The thread died (an uncaught error, process.exit in it): nothing there will stop the
+      // agent it started, so this does.
+      if (pid !== undefined) await killTree(pid, { graceMs: request.killGraceMs ?? 2000 });
+      // Nor will it leave the probe: a task that started there counted itself in.
+      if (startedAt !== undefined) this.#probe.exit();
       const now = Date.now();
       return {
         outcome: {

@@ -28,20 +28,21 @@ export default async function runWorkerTask({
   const post = (message: WorkerMessage) => port.postMessage(message);
   const controller = new AbortController();
   port.on('message', (message: CoordinatorMessage) => {
-    if (message.type === 'cancel') controller.abort('fail-fast');
+    if (message.type === 'cancel') controller.abort(message.reason);
   });
   probe.enter();
   const startedAt = Date.now();
   try {
     post({ type: 'started', startedAt });
-    const outcome = await runAgentTask(request, {
+    const report = await runAgentTask(request, {
       signal: controller.signal,
       onPid: (pid) => post({ type: 'pid', pid }),
       onOutput: (stream, line) => post({ type: 'output', stream, line }),
     });
-    return { outcome, startedAt, finishedAt: Date.now() };
+    return { ...report, startedAt, finishedAt: Date.now() };
   } finally {
     probe.exit();
+    post({ type: 'end' });
     port.close();
   }
 }

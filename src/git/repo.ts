@@ -9,7 +9,9 @@
  * git time, for no gain: subplan only ever needs raw commands.
  */
 import { execa } from 'execa';
-import { GitError, RepoError } from '../core/index.js';
+import { GitError, GitLockedError, RepoError } from '../core/index.js';
+import { withLockRetry } from './lock-retry.js';
+import type { LockRetryOptions } from './lock-retry.js';
 
 /** Used only when the repository has no identity configured, so that commits never fail for it. */
 const FALLBACK_IDENTITY = ['user.name=subplan', 'user.email=subplan@localhost'] as const;
@@ -23,6 +25,8 @@ export interface Repo {
   readonly commonDir: string;
   /** `-c key=value` settings passed to every git call. */
   readonly config: readonly string[];
+  /** How commands that met another process's lock file are retried. */
+  readonly lockRetry?: LockRetryOptions;
   /** Runs git with `args` in `cwd` (default: the root) and returns stdout; throws `GitError` on failure. */
   git(args: readonly string[], cwd?: string): Promise<string>;
 }
@@ -56,11 +60,13 @@ export function createRepo(options: {
   root: string;
   commonDir: string;
   config: readonly string[];
+  lockRetry?: LockRetryOptions;
 }): Repo {
   const repo: Repo = {
     root: options.root,
     commonDir: options.commonDir,
     config: options.config,
+    ...(options.lockRetry && { lockRetry: options.lockRetry }),
     async git(args, cwd = options.root) {
       const result = await gitStatus(repo, args, cwd);
       if (result.exitCode !== 0)
@@ -78,15 +84,23 @@ export async function gitStatus(
   cwd = repo.root,
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const configArgs = repo.config.flatMap((setting) => ['-c', setting]);
-  const result = await execa('git', [...configArgs, ...args], {
-    cwd,
-    reject: false,
-    stdin: 'ignore',
-  });
-  if (result.failed && result.exitCode === undefined) {
-    throw new GitError({ args, stderr: result.shortMessage ?? 'git could not be started' });
-  }
-  return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  const once = async () => {
+    const result = await execa('git', [...configArgs, ...args], {
+      cwd,
+      reject: false,
+      stdin: 'ignore',
+      // Own process group: a Ctrl-C at the terminal is subplan's to handle (it stops the run
+      // cleanly); git killed by it mid-command would turn cancelled tasks into failed ones.
+      detached: true,
+    });
+    if (result.failed && result.exitCode === undefined) {
+      throw new GitError({ args, stderr: result.shortMessage ?? 'git could not be started' });
+    }
+    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  };
+  const { result, lockFile, tries } = await withLockRetry(once, repo.lockRetry);
+  if (lockFile !== undefined) throw new GitLockedError({ args, lockFile, tries });
+  return result;
 }
 
 /** Resolves a ref to a commit id; throws `RepoError` naming the ref when it does not resolve. */

@@ -1,16 +1,13 @@
 /**
  * Globs in a plan are relative to the repository and may not leave it. This checks the text;
- * symlinks that lead out are caught when files are discovered.
+ * symlinks that lead out are caught when the plan is loaded against a repository.
  */
 import picomatch from 'picomatch';
+import { repoPathProblem } from './check-paths.js';
 
 export function checkGlob(pattern: string): string | undefined {
-  if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern)) {
-    return `glob \`${pattern}\` is absolute; globs are relative to the repository root`;
-  }
-  if (pattern.split(/[\\/]/).includes('..')) {
-    return `glob \`${pattern}\` leaves the repository (\`..\`); globs are relative to the repository root`;
-  }
+  const outside = repoPathProblem(pattern, 'glob');
+  if (outside) return outside;
   try {
     picomatch.makeRe(pattern, { strictBrackets: true });
   } catch (error) {

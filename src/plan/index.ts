@@ -1,5 +1,7 @@
 export { loadPlan, readPlan, parsePlanBytes, MAX_PLAN_BYTES } from './load-plan.js';
 export type { PlanParseResult, LoadPlanOptions } from './load-plan.js';
+export type { RepoSymlink } from './check-symlinks.js';
+export { repoPathProblem } from './check-paths.js';
 export { planJsonSchema, PlanFileSchema, AGENT_PRESETS, DECOMPOSE_STRATEGIES } from './schema.js';
 export type { PlanFile } from './schema.js';
 export { defaultMaxParallel } from './plan-types.js';
@@ -8,7 +10,12 @@ export type {
   PhaseDefinition,
   AgentDefinition,
   AgentProgram,
+  PresetName,
+  ScopeMode,
+  WorktreeSetup,
   FailurePolicy,
   DecomposeSettings,
   DecomposeStrategyName,
+  VerifyGate,
+  MergePolicy,
 } from './plan-types.js';

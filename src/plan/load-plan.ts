@@ -2,22 +2,32 @@
  * Loads a plan file: bytes → YAML with positions → schema → whole-plan checks → `Plan`.
  * Every problem is collected and reported with its position; nothing stops at the first.
  */
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { PlanError, parseDuration } from '../core/index.js';
 import type { Diagnostic } from '../core/index.js';
 import { checkPhaseGraph } from './check-phase-graph.js';
-import { describeIssue, suggestKey } from './describe-issue.js';
+import { describeIssue, keyLabel, suggestKey } from './describe-issue.js';
 import { checkGlob } from './check-glob.js';
+import { symlinkProblem, symlinksLeavingRepo } from './check-symlinks.js';
+import type { RepoSymlink } from './check-symlinks.js';
+import { findNulStrings } from './find-nul-strings.js';
+import { tightestIssues } from './tightest-issues.js';
 import { AgentSchema, DecomposeSchema, PhaseSchema, PlanFileSchema } from './schema.js';
 import type { AgentFile, DecomposeFile, PhaseFile, PlanFile } from './schema.js';
-import type { AgentDefinition, DecomposeSettings, Plan } from './plan-types.js';
+import type { AgentDefinition, DecomposeSettings, Plan, WorktreeSetup } from './plan-types.js';
 import { parseYamlSource } from './yaml-source.js';
+import { checkGates, mergePolicy, verifyGate } from './gates.js';
+import { MergeSchema } from './schema.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
-/** Plans are small; anything larger is a mistake and would only slow parsing down. */
-export const MAX_PLAN_BYTES = 1024 * 1024;
+/**
+ * Plans are small (a hundred phases with long prompts fit in a tenth of this). Parsing cost grows
+ * with size and a hostile 1 MB file took seconds of CPU, so larger files are refused unread.
+ */
+export const MAX_PLAN_BYTES = 128 * 1024;
 
 export type PlanParseResult =
   | { readonly ok: true; readonly plan: Plan }
@@ -26,6 +36,14 @@ export type PlanParseResult =
 export interface LoadPlanOptions {
   /** How the file is named in diagnostics. @default the path as given */
   readonly displayPath?: string;
+  /**
+   * The symlinks tracked at the plan's `base` in the repository it will run against, with that
+   * repository's root; undefined when there is none to check against. Globs that reach a
+   * symlink leading out of the repository are then reported like any other problem.
+   */
+  readonly repoSymlinks?: (
+    base: string,
+  ) => Promise<{ root: string; links: readonly RepoSymlink[] } | undefined>;
 }
 
 /** Reads and validates a plan file; throws `PlanError` listing every problem. */
@@ -45,11 +63,7 @@ export async function readPlan(
   try {
     const info = await stat(path);
     if (!info.isFile()) return fail(display, 'not a regular file');
-    if (info.size > MAX_PLAN_BYTES)
-      return fail(
-        display,
-        `plan file is ${info.size} bytes; plans are limited to ${MAX_PLAN_BYTES} bytes`,
-      );
+    if (info.size > MAX_PLAN_BYTES) return tooLarge(display, info.size);
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -58,7 +72,33 @@ export async function readPlan(
       code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? 'unknown error'})`,
     );
   }
-  return parsePlanBytes(bytes, { file: resolve(path), displayPath: display });
+  const { result, source } = parseWithSource(bytes, { file: resolve(path), displayPath: display });
+  if (!result.ok || !source || !options.repoSymlinks) return result;
+  const repo = await options.repoSymlinks(result.plan.base);
+  if (!repo) return result;
+  const leaving = symlinksLeavingRepo(repo.links, repo.root);
+  const diagnostics: Diagnostic[] = [];
+  for (const { path, pattern } of repoGlobs(source.value as PlanFile)) {
+    const problem = symlinkProblem(pattern, leaving, 'glob');
+    if (problem)
+      diagnostics.push({ file: source.file, ...source.positionOf(path), message: problem });
+  }
+  return diagnostics.length > 0 ? { ok: false, diagnostics } : result;
+}
+
+/** Every glob of a valid plan that names files of the repository, with where it stands. */
+function repoGlobs(plan: PlanFile): { path: YamlPath; pattern: string }[] {
+  const at = (prefix: YamlPath, patterns: readonly string[] | undefined) =>
+    (patterns ?? []).map((pattern, index) => ({ path: [...prefix, index], pattern }));
+  return [
+    ...at(['copy'], plan.copy),
+    ...at(['scope_extra'], plan.scope_extra),
+    ...plan.phases.flatMap((phase, index) => [
+      ...at(['phases', index, 'files'], phase.files),
+      ...at(['phases', index, 'copy'], phase.copy),
+      ...at(['phases', index, 'scope_extra'], phase.scope_extra),
+    ]),
+  ];
 }
 
 /** Validates plan bytes already in memory. `file` anchors relative paths; `displayPath` names it. */
@@ -66,23 +106,37 @@ export function parsePlanBytes(
   bytes: Uint8Array,
   where: { file: string; displayPath: string },
 ): PlanParseResult {
+  return parseWithSource(bytes, where).result;
+}
+
+/** The result, and the parsed YAML for locating later problems when there is one. */
+function parseWithSource(
+  bytes: Uint8Array,
+  where: { file: string; displayPath: string },
+): { result: PlanParseResult; source?: YamlSource } {
+  if (bytes.length > MAX_PLAN_BYTES) return { result: tooLarge(where.displayPath, bytes.length) };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
     return {
-      ok: false,
-      diagnostics: [
-        { file: where.displayPath, ...bad, message: 'the file is not valid UTF-8 text' },
-      ],
+      result: {
+        ok: false,
+        diagnostics: [
+          { file: where.displayPath, ...bad, message: 'the file is not valid UTF-8 text' },
+        ],
+      },
     };
   }
   if (text.startsWith('\uFEFF')) text = text.slice(1);
-  if (text.trim() === '') return fail(where.displayPath, 'the plan file is empty');
+  // A lone CR (old Mac line ends) is a line break in YAML 1.2 but not to the parser; one
+  // character for one keeps every position the same.
+  text = text.replace(/\r(?!\n)/g, '\n');
+  if (text.trim() === '') return { result: fail(where.displayPath, 'the plan file is empty') };
   const parsed = parseYamlSource(text, where.displayPath);
-  if (!parsed.ok) return parsed;
-  return validateSource(parsed.source, where.file);
+  if (!parsed.ok) return { result: parsed };
+  return { result: validateSource(parsed.source, where.file), source: parsed.source };
 }
 
 function validateSource(source: YamlSource, file: string): PlanParseResult {
@@ -94,9 +148,12 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
     at([], 'expected the plan to be a mapping with `version` and `phases`');
     return { ok: false, diagnostics };
   }
+  for (const path of findNulStrings(source.value))
+    at(path, `\`${keyLabel(path)}\` contains a NUL character, which cannot be passed to an agent`);
   const checked = PlanFileSchema.safeParse(source.value);
   if (!checked.success) {
-    for (const issue of checked.error.issues.flatMap((i) => explainUnion(i, source.value))) {
+    const issues = checked.error.issues.flatMap((i) => explainUnion(i, source.value));
+    for (const issue of tightestIssues(issues)) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const hint = suggestKey(key, knownKeysAt(issue.path));
@@ -117,11 +174,11 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
   }
   const planFile = checked.data;
   for (const problem of checkPhaseGraph(planFile.phases)) at(problem.path, problem.message);
+  for (const { path, pattern } of repoGlobs(planFile)) {
+    const problem = checkGlob(pattern);
+    if (problem) at(path, problem);
+  }
   planFile.phases.forEach((phase, index) => {
-    (phase.files ?? []).forEach((pattern, globIndex) => {
-      const problem = checkGlob(pattern);
-      if (problem) at(['phases', index, 'files', globIndex], problem);
-    });
     const agent = phase.agent ?? planFile.agent;
     if (!agent) {
       at(
@@ -131,6 +188,7 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
     }
   });
   checkDecomposeLimits(planFile.decompose, planFile.decompose, ['decompose'], at);
+  checkGates(planFile, at, (agent, path) => checkAgentChoice(agent, path, file, at));
   planFile.phases.forEach((phase, index) => {
     if (typeof phase.decompose === 'object')
       checkDecomposeLimits(
@@ -140,9 +198,9 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
         at,
       );
   });
-  checkAgentChoice(planFile.agent, ['agent'], at);
+  checkAgentChoice(planFile.agent, ['agent'], file, at);
   planFile.phases.forEach((phase, index) =>
-    checkAgentChoice(phase.agent, ['phases', index, 'agent'], at),
+    checkAgentChoice(phase.agent, ['phases', index, 'agent'], file, at),
   );
   if (diagnostics.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
   return { ok: true, plan: normalizePlan(planFile, file) };
@@ -197,21 +255,47 @@ function checkDecomposeLimits(
   }
 }
 
+const PROCESS_PRESETS: ReadonlySet<string> = new Set(['claude', 'codex', 'aider', 'gemini']);
+
 function checkAgentChoice(
   agent: AgentFile | undefined,
   path: YamlPath,
+  planFile: string,
   at: (p: YamlPath, m: string) => void,
 ) {
   if (!agent) return;
-  const count = (agent.preset ? 1 : 0) + (agent.command ? 1 : 0);
-  if (count !== 1 && !(count === 0 && path[0] === 'phases')) {
+  const count = (agent.preset ? 1 : 0) + (agent.command ? 1 : 0) + (agent.module ? 1 : 0);
+  if (count > 1 || (count === 0 && path[0] !== 'phases')) {
     at(
       path,
       count === 0
-        ? 'an agent needs one of `preset` or `command`'
-        : 'an agent takes `preset` or `command`, not both',
+        ? 'an agent needs one of `preset`, `command` or `module`'
+        : 'an agent takes one of `preset`, `command` or `module`, not several',
     );
   }
+  if (agent.model !== undefined && agent.preset !== undefined && !PROCESS_PRESETS.has(agent.preset))
+    at([...path, 'model'], `the \`${agent.preset}\` preset takes no model`);
+  if (agent.model !== undefined && (agent.command || agent.module))
+    at([...path, 'model'], '`model` applies to presets; put the flag in `command` instead');
+  if (agent.module !== undefined) {
+    const modulePath = resolveModulePath(planFile, agent.module);
+    if (!existsSync(modulePath))
+      at([...path, 'module'], `no such module: ${agent.module} (looked for ${modulePath})`);
+  }
+  (agent.retry_on?.output ?? []).forEach((text, index) => {
+    try {
+      new RegExp(text);
+    } catch (error) {
+      at(
+        [...path, 'retry_on', 'output', index],
+        `not a valid regular expression: ${(error as Error).message}`,
+      );
+    }
+  });
+}
+
+function resolveModulePath(planFile: string, module: string): string {
+  return isAbsolute(module) ? module : resolve(dirname(planFile), module);
 }
 
 function normalizePlan(planFile: PlanFile, file: string): Plan {
@@ -220,20 +304,27 @@ function normalizePlan(planFile: PlanFile, file: string): Plan {
     version: 1,
     name: planFile.name ?? basename(file, extname(file)),
     file,
+    ...mergePolicy(planFile.merge, (agent) => mergeAgents(undefined, agent, file)),
     base: planFile.base ?? 'HEAD',
     ...(planFile.max_parallel !== undefined && { maxParallel: planFile.max_parallel }),
     onFailure: planFile.on_failure ?? 'continue',
+    ...(planFile.budget_usd !== undefined && { budgetUsd: planFile.budget_usd }),
     phases: planFile.phases.map((phase) => {
       const estimateMs = phase.estimate === undefined ? undefined : parseDuration(phase.estimate);
       const decompose = decomposeSettings(planFile.decompose, phase.decompose);
+      const verify = verifyGate(planFile, phase, (agent) => mergeAgents(undefined, agent, file));
       return {
         id: phase.id,
+        ...(verify && { verify }),
         prompt: phase.prompt,
         dependsOn: [...new Set(phase.depends_on ?? [])].sort(),
         files: phase.files ?? [],
         ...(estimateMs !== undefined && { estimateMs }),
-        agent: mergeAgents(defaults, phase.agent),
+        agent: mergeAgents(defaults, phase.agent, file),
         ...(decompose && { decompose }),
+        setup: worktreeSetup(planFile, phase),
+        scope: phase.scope ?? planFile.scope ?? 'report',
+        scopeExtra: phase.scope_extra ?? planFile.scope_extra ?? [],
       };
     }),
   };
@@ -256,18 +347,57 @@ function decomposeSettings(
   };
 }
 
+/** A phase's own `setup` and `copy` replace the plan's. */
+function worktreeSetup(planFile: PlanFile, phase: PhaseFile): WorktreeSetup {
+  return {
+    commands: phase.setup ?? planFile.setup ?? [],
+    copy: phase.copy ?? planFile.copy ?? [],
+  };
+}
+
+/** Default wait after a rate-limit answer; it doubles with each one. */
+const RATE_LIMIT_WAIT_MS = 30_000;
+const RATE_LIMIT_RETRIES = 5;
+
 /** A phase's agent replaces the default's program; unset options fall back to the default's. */
-function mergeAgents(defaults: AgentFile | undefined, own: AgentFile | undefined): AgentDefinition {
-  const programSource = own?.preset || own?.command ? own : defaults;
-  const timeout = own?.timeout ?? defaults?.timeout;
+function mergeAgents(
+  defaults: AgentFile | undefined,
+  own: AgentFile | undefined,
+  planFile: string,
+): AgentDefinition {
+  const programSource = own?.preset || own?.command || own?.module ? own : defaults;
+  const option = <K extends keyof AgentFile>(key: K): AgentFile[K] => own?.[key] ?? defaults?.[key];
+  const timeout = option('timeout');
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
+  const model = programSource?.model;
   const program: AgentDefinition['program'] = programSource?.command
     ? { kind: 'command', argv: programSource.command }
-    : { kind: 'preset', preset: programSource?.preset ?? 'demo' };
+    : programSource?.module
+      ? { kind: 'module', path: resolveModulePath(planFile, programSource.module) }
+      : {
+          kind: 'preset',
+          preset: programSource?.preset ?? 'demo',
+          ...(model !== undefined && { model }),
+        };
+  const retryOn = option('retry_on');
+  const rateLimit = option('rate_limit');
   return {
     program,
-    retries: own?.retries ?? defaults?.retries ?? 0,
+    extraArgs: option('args') ?? [],
+    envPass: option('env') ?? [],
+    envSet: option('env_set') ?? {},
+    retries: option('retries') ?? 0,
     ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(retryOn && {
+      retryOn: { exitCodes: retryOn.exit_codes ?? [], output: retryOn.output ?? [] },
+    }),
+    rateLimit: {
+      retries: rateLimit?.retries ?? RATE_LIMIT_RETRIES,
+      waitMs:
+        rateLimit?.wait === undefined
+          ? RATE_LIMIT_WAIT_MS
+          : (parseDuration(rateLimit.wait) ?? RATE_LIMIT_WAIT_MS),
+    },
   };
 }
 
@@ -286,8 +416,12 @@ function wellFormedPhases(value: object): Pick<PhaseFile, 'id' | 'depends_on'>[]
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   const last = path.at(-1);
+  if (last === 'resolver' || last === 'fix') return Object.keys(AgentSchema.shape);
+  if (last === 'merge') return Object.keys(MergeSchema.shape);
   if (path.length === 0) return Object.keys(PlanFileSchema.shape);
   if (last === 'agent') return Object.keys(AgentSchema.shape);
+  if (last === 'retry_on') return ['exit_codes', 'output'];
+  if (last === 'rate_limit') return ['retries', 'wait'];
   if (last === 'decompose') return Object.keys(DecomposeSchema.shape);
   if (path[0] === 'phases' && path.length === 2) return Object.keys(PhaseSchema.shape);
   return [];
@@ -304,6 +438,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+function tooLarge(file: string, size: number): PlanParseResult {
+  return fail(file, `plan file is ${size} bytes; plans are limited to ${MAX_PLAN_BYTES} bytes`);
 }
 
 function fail(file: string, message: string): PlanParseResult {

@@ -5,6 +5,8 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostic } from '../core/index.js';
+import { findAliasCycle } from './find-alias-cycle.js';
+import { MAX_NESTING, findTooDeep } from './find-too-deep.js';
 
 export type YamlPath = readonly PropertyKey[];
 
@@ -36,6 +38,8 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
     prettyErrors: false,
     uniqueKeys: true,
     strict: true,
+    // The library would print warnings (e.g. a list used as a key) on the process's stderr.
+    logLevel: 'error',
   });
   const pos = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
@@ -47,6 +51,17 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
     diagnostics.push({ file, ...p, message: describeYamlError(error.code, error.message) });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
+  const tooDeep = findTooDeep(doc.contents);
+  if (tooDeep) {
+    const at = pos(tooDeep.range?.[0] ?? 0);
+    return { ok: false, diagnostics: [{ file, ...at, message: nestingMessage() }] };
+  }
+  const cycle = findAliasCycle(doc);
+  if (cycle) {
+    const at = pos(cycle.range?.[0] ?? 0);
+    const message = `alias \`*${cycle.source}\` is inside the node it refers to, which makes an infinite value`;
+    return { ok: false, diagnostics: [{ file, ...at, message }] };
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -112,7 +127,16 @@ function describeYamlError(code: string, message: string): string {
       return 'duplicate key: each key may appear once in a mapping';
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed for indentation in YAML; use spaces';
+    case 'MULTIPLE_DOCS':
+      return 'a plan file holds one YAML document; remove the second `---` and what follows';
+    case 'RESOURCE_EXHAUSTION':
+      // The parser ran out of stack: only nesting thousands of levels deep does that.
+      return nestingMessage();
     default:
       return `invalid YAML: ${firstLine}`;
   }
+}
+
+function nestingMessage(): string {
+  return `the plan nests lists and mappings more than ${MAX_NESTING} levels deep`;
 }

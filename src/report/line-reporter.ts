@@ -10,12 +10,14 @@ import type { RunEvent, TaskOutcome } from '../core/index.js';
 import type { RunSummary } from '../run/index.js';
 import type { Reporter, TextSink } from './reporter.js';
 import { formatSummaryTable } from './summary-table.js';
+import { terminalSafe } from './terminal-text.js';
 
 export type OutputMode = 'stream' | 'grouped' | 'quiet';
 
 export const OUTPUT_MODES: readonly OutputMode[] = ['stream', 'grouped', 'quiet'];
 
-type Colors = ReturnType<typeof createColors>;
+/** picocolors' functions, on or off. */
+export type Colors = ReturnType<typeof createColors>;
 
 export interface LineReporterOptions {
   readonly out: TextSink;
@@ -51,39 +53,46 @@ export class LineReporter implements Reporter {
       this.#held.delete(event.task);
       // One write for the whole block: another task's lines cannot land inside it.
       if (held && held.length > 0)
-        this.#out.write(`${held.map((line) => this.#paint(event, line)).join('\n')}\n`);
+        this.#out.write(
+          `${held.map((line) => paintEventLine(this.#colors, event, line)).join('\n')}\n`,
+        );
     }
     const line = describeEvent(event);
-    if (line !== undefined) this.#out.write(`${this.#paint(event, line)}\n`);
+    if (line !== undefined) this.#out.write(`${paintEventLine(this.#colors, event, line)}\n`);
   }
 
   summarize(summary: RunSummary): void {
-    this.#out.write(`\n${formatSummaryTable(summary)}\n`);
+    this.#out.write(`\n${terminalSafe(formatSummaryTable(summary))}\n`);
   }
+}
 
-  #paint(event: RunEvent, line: string): string {
-    const c = this.#colors;
-    const prefixed = /^(\[[^\]]+\])(.*)$/s.exec(line);
-    const body = prefixed ? (prefixed[2] ?? '') : line;
-    const prefix = prefixed ? c.cyan(prefixed[1] ?? '') : '';
-    let painted = body;
-    if (event.type === 'task-finished') {
-      const status = event.outcome.status;
-      painted =
-        status === 'succeeded'
-          ? c.green(body)
-          : status === 'skipped' || status === 'cancelled'
-            ? c.yellow(body)
-            : c.red(body);
-    } else if (event.type === 'warning') {
-      painted = c.yellow(body);
-    } else if (event.type === 'run-finished') {
-      painted = event.status === 'succeeded' ? c.green(c.bold(body)) : c.red(c.bold(body));
-    } else if (event.type === 'task-output' && event.stream === 'stderr') {
-      painted = c.dim(body);
-    }
-    return `${prefix}${painted}`;
+/**
+ * A line describing `event`, colored by what happened: the `[task]` prefix cyan, successes green,
+ * skips yellow, failures red, warnings yellow, agents' stderr dim.
+ */
+export function paintEventLine(colors: Colors, event: RunEvent, text: string): string {
+  const line = terminalSafe(text);
+  const c = colors;
+  const prefixed = /^(\[[^\]]+\])(.*)$/s.exec(line);
+  const body = prefixed ? (prefixed[2] ?? '') : line;
+  const prefix = prefixed ? c.cyan(prefixed[1] ?? '') : '';
+  let painted = body;
+  if (event.type === 'task-finished') {
+    const status = event.outcome.status;
+    painted =
+      status === 'succeeded'
+        ? c.green(body)
+        : status === 'skipped' || status === 'cancelled'
+          ? c.yellow(body)
+          : c.red(body);
+  } else if (event.type === 'warning') {
+    painted = c.yellow(body);
+  } else if (event.type === 'run-finished') {
+    painted = event.status === 'succeeded' ? c.green(c.bold(body)) : c.red(c.bold(body));
+  } else if (event.type === 'task-output' && event.stream === 'stderr') {
+    painted = c.dim(body);
   }
+  return `${prefix}${painted}`;
 }
 
 /**
@@ -120,6 +129,12 @@ export function describeEvent(event: RunEvent): string | undefined {
       return `[${event.task}] merging ${event.sources.join(', ')} into ${event.branch}`;
     case 'merge-finished':
       return undefined;
+    case 'verify-started':
+      return `[${event.task}] verify${event.attempt > 1 ? ` (after the fix, attempt ${event.attempt})` : ''}: ${event.commands.map(formatCommand).join(', ')}`;
+    case 'verify-finished':
+      return event.passed
+        ? `[${event.task}] verify passed`
+        : `[${event.task}] verify FAILED: \`${formatCommand(event.failed_command ?? [])}\` ${event.failure ?? 'failed'}`;
     case 'warning':
       return `${event.task ? `[${event.task}] ` : ''}warning: ${event.message}`;
     case 'run-finished':
@@ -129,6 +144,10 @@ export function describeEvent(event: RunEvent): string | undefined {
   }
 }
 
+function formatCommand(argv: readonly string[]): string {
+  return argv.join(' ');
+}
+
 function describeFinish(outcome: TaskOutcome): string {
   switch (outcome.status) {
     case 'succeeded':
@@ -136,7 +155,7 @@ function describeFinish(outcome: TaskOutcome): string {
     case 'failed':
       return `FAILED: ${outcome.message}`;
     case 'conflict':
-      return `CONFLICT merging ${outcome.sources.join(', ')}: ${outcome.files.join(', ')}`;
+      return `CONFLICT merging ${outcome.sources.join(', ')}: ${outcome.files.join(', ')}${outcome.resolverFailure ? ` (the resolver did not resolve it: ${outcome.resolverFailure})` : ''}`;
     case 'cancelled':
       return `cancelled (${outcome.reason})`;
     case 'skipped':

@@ -10,4 +10,9 @@ export interface Reporter {
   onEvent(event: RunEvent): void;
   /** Called once with the final summary. */
   summarize(summary: RunSummary): void;
+  /**
+   * Stops drawing (timers, a live area, a hidden cursor), so an error printed next is not drawn
+   * over. Called once the run ends or throws, before anything else is printed; idempotent.
+   */
+  close?(): void;
 }

@@ -1,12 +1,18 @@
 /**
  * `subplan clean`: removes what finished runs leave behind: their worktrees, their branches
- * (`subplan/<run>/…`, the result included) and their record under `.subplan/runs/`. A run whose
+ * (`subplan/<run>/…`, the result included), their record under `.subplan/runs/`, and the pool of
+ * worktrees kept for the next run. A run whose
  * process is still alive is never touched; taking its lock is how that is checked, so a run that
  * starts or resumes meanwhile cannot be cleaned under its feet.
  */
 import { rm } from 'node:fs/promises';
 import { RunLockedError } from '../core/index.js';
-import { openRepo, pruneWorktrees, removeRunWorktrees } from '../git/index.js';
+import {
+  openRepo,
+  pruneWorktrees,
+  removePooledWorktrees,
+  removeRunWorktrees,
+} from '../git/index.js';
 import { acquireRunLock, readRunState, runPaths } from '../state/index.js';
 import { killOrphans } from './kill-orphans.js';
 import { findRunPaths, listRuns } from './read-run.js';
@@ -19,6 +25,8 @@ export interface CleanedRun {
 
 export interface CleanResult {
   readonly cleaned: readonly CleanedRun[];
+  /** Worktrees finished runs had left in the pool for the next one. */
+  readonly pooled_worktrees: number;
   /** Runs left alone because a live process holds them. */
   readonly skipped: readonly { readonly run_id: string; readonly reason: string }[];
 }
@@ -60,6 +68,8 @@ export async function cleanRuns(options: {
     }
     await rm(paths.runDir, { recursive: true, force: true });
   }
+  // Nothing in the pool belongs to a run: a run moves what it takes out of it, under the lock.
+  const pooled = await removePooledWorktrees(repo);
   await pruneWorktrees(repo);
-  return { cleaned, skipped };
+  return { cleaned, pooled_worktrees: pooled, skipped };
 }

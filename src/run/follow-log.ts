@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../core/index.js';
-import { readRunState } from '../state/index.js';
+import { isLockHolderGone, readLockHolder, readRunState } from '../state/index.js';
 import { findRunPaths } from './read-run.js';
 
 export interface FollowLogOptions {
@@ -36,16 +36,22 @@ export async function followTaskLog(options: FollowLogOptions): Promise<void> {
     if (!options.follow || options.signal?.aborted) return;
     const state = await readRunState(paths);
     const task = state.ok ? state.state.tasks.find((t) => t.id === options.taskId) : undefined;
-    const settled =
-      !state.ok ||
-      state.state.status !== 'running' ||
-      (task !== undefined && !['pending', 'queued', 'running'].includes(task.status));
+    // A run that has just started may have no state yet: its live lock holder says it runs.
+    const settled = state.ok
+      ? state.state.status !== 'running' ||
+        (task !== undefined && !['pending', 'queued', 'running'].includes(task.status))
+      : !isRunStillStarting(paths.runDir);
     if (settled) {
       offset += await readFrom(file, offset, options.onText);
       return;
     }
     await sleep(options.pollMs ?? 200);
   }
+}
+
+function isRunStillStarting(runDir: string): boolean {
+  const holder = readLockHolder(runDir);
+  return holder !== undefined && !isLockHolderGone(holder);
 }
 
 /** Writes whatever the file holds past `offset`; returns how many bytes that was. */

@@ -9,7 +9,7 @@ export { SUMMARY_SCHEMA_VERSION } from './run-summary.js';
 export type { RunSummary, TaskSummary } from './run-summary.js';
 export { planRun } from './plan-run.js';
 export type { PlanPreview } from './plan-run.js';
-export { listRuns, readRun } from './read-run.js';
+export { findRunPaths, listRuns, readRun } from './read-run.js';
 export type { RunListing, RunView } from './read-run.js';
 export { resumeRun } from './resume-run.js';
 export type { ResumeRunOptions } from './resume-run.js';

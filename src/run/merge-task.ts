@@ -5,18 +5,21 @@
  */
 import type { TaskOutcome } from '../core/index.js';
 import { gitStatus, mergeCommits, setBranch } from '../git/index.js';
-import type { MergeSource, Repo } from '../git/index.js';
+import type { MergeCommitsOptions, MergeSource, Repo, ResolvedConflict } from '../git/index.js';
 
 export interface MergeTaskResult {
   readonly outcome: TaskOutcome;
   /** True when the branch already held the merge and nothing was computed. */
   readonly existing: boolean;
+  /** Conflicts the resolver agent resolved. */
+  readonly resolved?: readonly ResolvedConflict[];
 }
 
 export async function mergeOntoBranch(
   repo: Repo,
   branch: string,
   sources: readonly MergeSource[],
+  resolve?: MergeCommitsOptions['resolve'],
 ): Promise<MergeTaskResult> {
   try {
     const existing = await existingMerge(
@@ -28,15 +31,26 @@ export async function mergeOntoBranch(
       return { outcome: { status: 'succeeded', commit: existing }, existing: true };
     const merged = await mergeCommits(repo, sources, {
       message: (label) => `subplan: merge ${label} into ${branch}`,
+      ...(resolve && { resolve }),
     });
     if (merged.status === 'conflict') {
+      const { files, sources: involved, resolverFailure } = merged;
       return {
-        outcome: { status: 'conflict', files: merged.files, sources: merged.sources },
+        outcome: {
+          status: 'conflict',
+          files,
+          sources: involved,
+          ...(resolverFailure !== undefined && { resolverFailure }),
+        },
         existing: false,
       };
     }
     await setBranch(repo, branch, merged.commit);
-    return { outcome: { status: 'succeeded', commit: merged.commit }, existing: false };
+    return {
+      outcome: { status: 'succeeded', commit: merged.commit },
+      existing: false,
+      resolved: merged.resolved,
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { outcome: { status: 'failed', reason: 'executor-failed', message }, existing: false };

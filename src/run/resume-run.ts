@@ -83,7 +83,10 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> 
     // Every task that runs again starts from a fresh worktree.
     await removeRunWorktrees(repo, state.run_id);
     await pruneWorktrees(repo);
-    const executor = options.executor ?? new PiscinaExecutor({ maxParallel });
+    const executor =
+      options.executor ??
+      options.createExecutor?.({ maxParallel }) ??
+      new PiscinaExecutor({ maxParallel });
     const session = new RunSession({
       ...options,
       plan,

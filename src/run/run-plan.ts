@@ -11,6 +11,7 @@ import type { Executor } from '../execute/index.js';
 import { excludeStateDir, openRepo, pruneWorktrees, resolveCommit } from '../git/index.js';
 import { defaultMaxParallel } from '../plan/index.js';
 import type { Plan } from '../plan/index.js';
+import type { ReadyOrder } from '../schedule/index.js';
 import { acquireRunLock, readDurationHistory, runPaths } from '../state/index.js';
 import { prepareGraph } from './prepare-graph.js';
 import { RunSession } from './run-session.js';
@@ -32,31 +33,43 @@ export interface RunPlanOptions {
   readonly clock?: Clock;
   /** Grace between SIGTERM and SIGKILL for agents. @default 2000 */
   readonly killGraceMs?: number;
+  /** Most bytes of output one agent may print before it is stopped. @default 50 MiB */
+  readonly maxOutputBytes?: number;
   /** Wait before a retry. @default exponential from 500 ms */
   readonly retryDelayMs?: (attempt: number) => number;
   /** Runs agent tasks. @default a PiscinaExecutor sized for `max_parallel` */
   readonly executor?: Executor;
+  /** Makes the executor once `max_parallel` is known (remote workers); closed when the run ends. */
+  readonly createExecutor?: (setup: { readonly maxParallel: number }) => Executor;
   /** Run every agent even when an identical earlier task's result could be reused. @default false */
   readonly noCache?: boolean;
+  /** Which ready task starts first; benchmarks compare the others with it. @default 'planned' */
+  readonly readyOrder?: ReadyOrder;
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunSummary> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
   const repo = await openRepo(options.repoDir);
-  const baseCommit = await resolveCommit(repo, options.plan.base);
   const runId = createRunId(startedAt);
   const paths = runPaths(repo.root, runId);
-  await excludeStateDir(repo);
-  await pruneWorktrees(repo);
+  // A base that does not resolve stops the run before anything is written.
+  const baseCommit = await resolveCommit(repo, options.plan.base);
+  const [history] = await Promise.all([
+    readDurationHistory(paths.stateDir, options.plan.name),
+    excludeStateDir(repo),
+    pruneWorktrees(repo),
+  ]);
   const maxParallel =
     options.maxParallel ?? options.plan.maxParallel ?? defaultMaxParallel(availableParallelism());
-  const history = await readDurationHistory(paths.stateDir, options.plan.name);
   const { graph, warnings } = await prepareGraph({ plan: options.plan, repo, baseCommit, history });
   await mkdir(paths.runDir, { recursive: true });
   const lock = await acquireRunLock(paths.runDir, runId);
   try {
-    const executor = options.executor ?? new PiscinaExecutor({ maxParallel });
+    const executor =
+      options.executor ??
+      options.createExecutor?.({ maxParallel }) ??
+      new PiscinaExecutor({ maxParallel });
     try {
       const session = new RunSession({
         ...options,

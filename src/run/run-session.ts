@@ -2,20 +2,23 @@
  * One session of a run: drives the task graph through the scheduler, runs agent tasks on the
  * executor and merges on this thread, and records every step in the run store. A new run starts
  * with `run-started`; a resumed one with `run-resumed` and the tasks it keeps, which are never run
- * again. Merges use `git merge-tree`, so no worktree and not the user's checkout is ever touched.
+ * again. Merges use `git merge-tree` (a conflict resolver and verify work in worktrees of their
+ * own), so the user's checkout is never touched.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { isoTime } from '../core/index.js';
+import writeFileAtomic from 'write-file-atomic';
+import { StateWriteError, definedEntries, isoTime } from '../core/index.js';
 import type { Clock, RunEvent, RunEventInput } from '../core/index.js';
-import { agentArgvTemplate } from '../agents/index.js';
+import { agentLaunch, missingEnvNames } from '../agents/index.js';
 import { listCommitFiles, matchScope } from '../decompose/index.js';
-import type { Executor } from '../execute/index.js';
+import type { AgentTaskResult, Executor } from '../execute/index.js';
 import {
+  claimPooledWorktrees,
+  poolWorktrees,
   pruneWorktrees,
-  removeWorktree,
   resultBranch,
+  setBranch,
   taskBranch,
   worktreePath,
 } from '../git/index.js';
@@ -40,9 +43,17 @@ import {
   recordDurations,
 } from '../state/index.js';
 import type { RunPaths, RunState } from '../state/index.js';
+import { conflictResolver, outcomeAfterResolver } from './resolve-conflict.js';
+import { verifyPhase } from './verify-phase.js';
 import { RESULT_TASK } from './build-task-graph.js';
 import { commitCachedResult, rememberResult } from './cached-result.js';
+import { AgentReports } from './agent-reports.js';
+import { firstLine, launchFields, scopeOf, withScope } from './agent-request.js';
+import { CheckoutWatch } from './checkout-watch.js';
+import { findCopyFiles } from './copy-files.js';
+import { AgentRetries } from './agent-retries.js';
 import { mergeOntoBranch } from './merge-task.js';
+import { RunRefGuard, blameMovedRefs } from './run-ref-guard.js';
 import type { RunPlanOptions } from './run-plan.js';
 import type { RunSummary } from './run-summary.js';
 import { agentDurations, describeOutcome, summarizeRun } from './summarize-run.js';
@@ -84,23 +95,58 @@ export class RunSession {
   readonly #taskWorktrees = new Map<string, string>();
   /** Intervals of failed attempts that were retried: they held slots too. */
   readonly #failedAttempts: { start: number; end: number }[] = [];
+  /** What agents reported per task in this session (cost over all attempts), and the budget. */
+  #reports: AgentReports;
+  readonly #retries: AgentRetries;
+  /** The setup each recycled worktree has already run, when it can be reused. */
+  readonly #worktreeSetups = new Map<string, string>();
+  readonly #copyFiles = new Map<string, Promise<string[]>>();
+  readonly #checkout: CheckoutWatch;
+  readonly #refs: RunRefGuard;
+  /** Aborted when the run's record cannot be written: the run stops rather than go on unrecorded. */
+  readonly #recordFailed = new AbortController();
 
   constructor(context: RunSessionContext) {
     this.#context = context;
-    this.#store = new RunStore(context.paths);
+    this.#store = new RunStore(context.paths, {
+      onWriteFailure: () => this.#recordFailed.abort('interrupted'),
+    });
     this.#cache = new ResultCache(context.paths.stateDir);
     this.#phases = new Map(context.plan.phases.map((phase) => [phase.id, phase]));
+    this.#checkout = new CheckoutWatch(context.repo);
+    this.#reports = new AgentReports(
+      context.plan.budgetUsd === undefined ? {} : { budgetUsd: context.plan.budgetUsd },
+    );
+    this.#retries = new AgentRetries({
+      agentOf: (task) => this.#phase(task.phase).agent,
+      ...(context.retryDelayMs && { delayMs: context.retryDelayMs }),
+    });
+    this.#refs = new RunRefGuard(context.repo, context.runId);
   }
 
   async execute(startedAt: number, resume?: ResumeSeed): Promise<RunSummary> {
-    const { plan, graph, maxParallel } = this.#context;
-    const dirty = await hasUncommittedChanges(this.#context.repo);
+    const { plan, graph, maxParallel, repo, runId } = this.#context;
+    // Independent looks at the repository, side by side: each is a git process or two, and
+    // together they were most of the wait before the first agent started.
+    const [{ dirty }, , pooled] = await Promise.all([
+      this.#checkout.start(),
+      this.#refs.start(),
+      // Worktrees an earlier run left in the pool go first: resetting one writes what differs.
+      claimPooledWorktrees(repo, runId, maxParallel),
+    ]);
+    this.#idleWorktrees.push(...pooled);
     const fingerprints = {
       plan_fingerprint: planFingerprint(plan, this.#context.baseCommit),
       phase_fingerprints: phaseFingerprints(plan),
     };
     if (resume) {
       this.#store.adopt(resume.state);
+      this.#reports = new AgentReports({
+        ...(this.#context.plan.budgetUsd !== undefined && {
+          budgetUsd: this.#context.plan.budgetUsd,
+        }),
+        spentBeforeUsd: resume.state.tasks.reduce((sum, task) => sum + (task.cost_usd ?? 0), 0),
+      });
       this.#kept = new Set(resume.kept.keys());
       for (const [id, kept] of resume.kept) {
         this.#settled.set(id, kept);
@@ -138,7 +184,8 @@ export class RunSession {
         })),
       });
     }
-    for (const message of this.#context.warnings) this.#emit({ type: 'warning', message });
+    for (const message of [...this.#context.warnings, ...this.#environmentWarnings()])
+      this.#emit({ type: 'warning', message });
     if (dirty) {
       this.#emit({
         type: 'warning',
@@ -150,12 +197,25 @@ export class RunSession {
       maxParallel,
       ...(resume && { completed: resume.kept }),
       failurePolicy: this.#context.failFast ? 'fail-fast' : plan.onFailure,
-      ...(this.#context.signal && { signal: this.#context.signal }),
-      ...(this.#context.retryDelayMs && { retryDelayMs: this.#context.retryDelayMs }),
-      retriesOf: (task) => this.#phase(task.phase).agent.retries,
+      signal: this.#context.signal
+        ? AbortSignal.any([this.#context.signal, this.#recordFailed.signal])
+        : this.#recordFailed.signal,
+      // A failed verify gate is the phase's result, not a flaky attempt: running the agent again
+      // would only pay for the same work.
+      retryAfter: (task, failed) =>
+        failed.outcome.status === 'failed' && failed.outcome.reason === 'verify-failed'
+          ? undefined
+          : this.#retries.delayAfter(task, failed),
+      haltReason: () =>
+        this.#reports.budgetSpent((message) => this.#emit({ type: 'warning', message }))
+          ? 'budget'
+          : undefined,
+      ...(this.#context.readyOrder && { readyOrder: this.#context.readyOrder }),
       runner: {
-        runAgent: (task, attempt, signal) => this.#runAgent(task, attempt, signal),
-        runMerge: (task) => this.#runMerge(task),
+        runAgent: async (task, attempt, signal) =>
+          this.#verify(task, await this.#runAgent(task, attempt, signal), signal),
+        runMerge: async (task, signal) =>
+          this.#verify(task, await this.#runMerge(task, signal), signal),
       },
       onQueued: (task) =>
         this.#emit({ type: 'task-queued', task: task.id, phase: task.phase, kind: task.kind }),
@@ -165,19 +225,43 @@ export class RunSession {
         }
         const reason =
           failed.outcome.status === 'failed' ? failed.outcome.message : failed.outcome.status;
+        const what = this.#retries.wasRateLimited(task.id)
+          ? 'was rate-limited; it does not count as a failure'
+          : 'failed';
         this.#emit({
           type: 'warning',
           task: task.id,
-          message: `attempt ${attempt - 1} failed (${reason}); retrying in ${Math.round(delayMs)} ms`,
+          message: `attempt ${attempt - 1} ${what} (${reason}); retrying in ${Math.round(delayMs)} ms`,
         });
       },
       onSettled: (task, settled) => this.#onSettled(task, settled),
     });
-    for (const dir of this.#idleWorktrees.splice(0)) {
-      await removeWorktree(this.#context.repo, dir).catch(() => undefined);
+    const checkoutChanged = await this.#checkout.finish();
+    if (checkoutChanged) this.#emit({ type: 'warning', message: checkoutChanged });
+    const failure = this.#store.failure;
+    if (failure !== undefined) {
+      await this.#poolIdleWorktrees();
+      throw new StateWriteError({
+        runId: this.#context.runId,
+        path: this.#context.paths.runDir,
+        cause: failure,
+      });
     }
-    await pruneWorktrees(this.#context.repo);
-    return this.#finish(startedAt);
+    // The run ends when its result is there: the summary and `run-finished` come first, and the
+    // makespan does not count putting away the worktrees, which is housekeeping.
+    const summary = await this.#finish(startedAt);
+    await this.#poolIdleWorktrees();
+    return summary;
+  }
+
+  /**
+   * Idle worktrees go to the pool for the next run, up to max_parallel of them; `subplan clean`
+   * empties it. Failed tasks' worktrees stay where they are, for inspection.
+   */
+  async #poolIdleWorktrees(): Promise<void> {
+    const { repo, runId, maxParallel } = this.#context;
+    await poolWorktrees(repo, runId, this.#idleWorktrees.splice(0), maxParallel);
+    await pruneWorktrees(repo);
   }
 
   async #runAgent(task: AgentTaskNode, attempt: number, signal: AbortSignal): Promise<TaskAttempt> {
@@ -207,7 +291,11 @@ export class RunSession {
     const recycled = this.#taskWorktrees.get(task.id) ?? this.#idleWorktrees.pop();
     const worktree = recycled ?? worktreePath(repo, runId, `w${++this.#worktreeCount}`);
     this.#taskWorktrees.set(task.id, worktree);
-    const result = await this.#context.executor.runAgentTask(
+    const launch = agentLaunch(phase.agent);
+    const setupKey = JSON.stringify([phase.setup.commands, phase.setup.copy]);
+    const hasSetup = phase.setup.commands.length > 0 || phase.setup.copy.length > 0;
+    this.#refs.agentStarted(task.id, branch);
+    const ran = await this.#context.executor.runAgentTask(
       {
         runId,
         taskId: task.id,
@@ -218,31 +306,50 @@ export class RunSession {
         reuseWorktree: recycled !== undefined,
         branch,
         baseCommit,
-        argvTemplate: agentArgvTemplate(phase.agent.program),
+        ...launchFields(launch),
         files,
         filesFile: join(paths.filesDir, `${task.id}.txt`),
         env: definedEntries(this.#context.env),
+        ...(phase.agent.retryOn && { retryOutput: phase.agent.retryOn.output }),
+        ...(hasSetup && {
+          setup: {
+            commands: phase.setup.commands,
+            copyFrom: repo.root,
+            copyFiles: await this.#copyFilesOf(phase),
+            alreadyDone: recycled !== undefined && this.#worktreeSetups.get(worktree) === setupKey,
+          },
+        }),
+        ...withScope(scopeOf(phase, task.files)),
         logFile: paths.logFile(task.id),
         ...(phase.agent.timeoutMs !== undefined && { timeoutMs: phase.agent.timeoutMs }),
         ...(this.#context.killGraceMs !== undefined && { killGraceMs: this.#context.killGraceMs }),
+        ...(this.#context.maxOutputBytes !== undefined && {
+          maxOutputBytes: this.#context.maxOutputBytes,
+        }),
         commitMessage: `subplan(${task.id}): ${firstLine(phase.prompt)}\n\nRun ${runId}, phase ${task.phase}.`,
       },
       {
         signal,
         onStarted: ({ startedAt }) =>
           this.#emitStarted(startedAt, task, { attempt, branch, worktree, baseCommit }),
-        onSpawn: (pid) =>
-          this.#emit({
-            type: 'agent-spawned',
-            task: task.id,
-            phase: task.phase,
-            pid,
-            host: hostname(),
-          }),
+        onSpawn: (pid) => this.#emitSpawned(task, pid),
         onOutput: (stream, line) =>
           this.#emit({ type: 'task-output', task: task.id, phase: task.phase, stream, line }),
       },
     );
+    const result = blameMovedRefs(
+      task.id,
+      this.#diskFullStops(task, ran),
+      await this.#refs.agentEnded(task.id),
+      (message) => this.#emit({ type: 'warning', task: task.id, message }),
+    );
+    const checkoutChanged = await this.#checkout.agentEnded(task.id);
+    if (checkoutChanged) this.#emit({ type: 'warning', message: checkoutChanged });
+    if (result.setupReusable) this.#worktreeSetups.set(worktree, setupKey);
+    else this.#worktreeSetups.delete(worktree);
+    const strayed = this.#reports.note(task.id, result);
+    if (strayed) this.#emit({ type: 'warning', task: task.id, message: strayed });
+    this.#retries.noteAttempt(task.id, result);
     if (result.outcome.status === 'succeeded') {
       // Only a worktree whose task succeeded is handed on; a failed one stays for inspection.
       this.#idleWorktrees.push(worktree);
@@ -259,7 +366,35 @@ export class RunSession {
     return result;
   }
 
-  /** A cache hit: the earlier result's tree, committed on this task's base. No agent runs. */
+  /**
+   * A log that could not be written for a full disk is the machine's fault, not the agent's: the
+   * run stops as when its record cannot be written, and the task is interrupted, not failed, so a
+   * resume runs it again. Whether the log or the events file meets the full disk first is chance.
+   */
+  #diskFullStops(task: AgentTaskNode, ran: AgentTaskResult): AgentTaskResult {
+    if (ran.noSpace === undefined) return ran;
+    this.#store.failWith(new Error(`${ran.noSpace} (the log of task ${task.id})`));
+    return { ...ran, outcome: { status: 'cancelled', reason: 'interrupted' } };
+  }
+
+  #copyFilesOf(phase: PhaseDefinition): Promise<string[]> {
+    let files = this.#copyFiles.get(phase.id);
+    if (!files) {
+      files = findCopyFiles(this.#context.repo.root, phase.setup.copy);
+      this.#copyFiles.set(phase.id, files);
+    }
+    return files;
+  }
+
+  /** Variables an agent definition names that subplan's environment does not have. */
+  #environmentWarnings(): string[] {
+    const named = new Set(this.#context.plan.phases.flatMap((phase) => phase.agent.envPass));
+    const missing = missingEnvNames(this.#context.env, [...named]);
+    return missing.length === 0
+      ? []
+      : [`agents are to get ${missing.join(', ')}, but subplan's environment does not set them`];
+  }
+
   /** A cache hit: the earlier result's tree, committed on this task's base. No agent runs. */
   async #reuse(
     key: string,
@@ -269,10 +404,14 @@ export class RunSession {
     branch: string,
   ): Promise<TaskAttempt | undefined> {
     const startedAt = this.#context.clock.now();
-    const commit = await commitCachedResult(this.#context.repo, this.#cache, key, {
-      id: task.id,
-      baseCommit,
-      branch,
+    const commit = await this.#refs.exclusive(async () => {
+      const made = await commitCachedResult(this.#context.repo, this.#cache, key, {
+        id: task.id,
+        baseCommit,
+        branch,
+      });
+      if (made !== undefined) this.#refs.recordBranch(branch, made);
+      return made;
     });
     if (commit === undefined) return undefined;
     this.#emitStarted(startedAt, task, { attempt, branch, worktree: '', baseCommit });
@@ -301,7 +440,7 @@ export class RunSession {
     });
   }
 
-  async #runMerge(task: MergeTaskNode): Promise<TaskAttempt> {
+  async #runMerge(task: MergeTaskNode, signal: AbortSignal): Promise<TaskAttempt> {
     const { repo, runId } = this.#context;
     const branch = task.id === RESULT_TASK ? resultBranch(runId) : taskBranch(runId, task.id);
     this.#branches.set(task.id, branch);
@@ -317,7 +456,20 @@ export class RunSession {
       label: source,
       commit: this.#commitOf(source),
     }));
-    const { outcome, existing } = await mergeOntoBranch(repo, branch, sources);
+    // The coordinator's ref changes and the check of agents' refs take turns (see RunRefGuard).
+    const merged = await this.#refs.exclusive(async () => {
+      const result = await mergeOntoBranch(
+        repo,
+        branch,
+        sources,
+        this.#resolverFor(task, branch, signal),
+      );
+      if (result.outcome.status === 'succeeded')
+        this.#refs.recordBranch(branch, result.outcome.commit);
+      return result;
+    });
+    const { existing, resolved } = merged;
+    const outcome = outcomeAfterResolver(merged.outcome, signal);
     if (existing) {
       this.#emit({
         type: 'warning',
@@ -334,8 +486,76 @@ export class RunSession {
       branch,
       outcome,
       duration_ms: Math.round(finishedAt - startedAt),
+      ...(resolved && resolved.length > 0 && { resolved_conflicts: resolved }),
     });
     return { outcome, startedAt, finishedAt };
+  }
+
+  /**
+   * A phase's root task (the one carrying the phase's id) has succeeded: its verify gate runs
+   * before the task settles, so no dependent starts from an unverified result.
+   */
+  async #verify(task: TaskNode, attempt: TaskAttempt, signal: AbortSignal): Promise<TaskAttempt> {
+    const phase = this.#phases.get(task.id);
+    if (phase?.verify === undefined || attempt.outcome.status !== 'succeeded') return attempt;
+    const { repo, runId, paths } = this.#context;
+    const outcome = await verifyPhase({
+      repo,
+      runId,
+      phase,
+      gate: phase.verify,
+      commit: attempt.outcome.commit,
+      env: definedEntries(this.#context.env),
+      logFile: paths.logFile(task.id),
+      filesDir: paths.filesDir,
+      signal,
+      ...(this.#context.killGraceMs !== undefined && { killGraceMs: this.#context.killGraceMs }),
+      now: () => this.#context.clock.now(),
+      emit: (event) => this.#emit(event),
+      onSpawn: (pid) => this.#emitSpawned(task, pid),
+    });
+    if (outcome.status === 'succeeded') {
+      // The fix agent's repair is the phase's result: its branch and its dependents get it.
+      if (outcome.commit !== attempt.outcome.commit) {
+        const fixed = outcome.commit;
+        const branch = taskBranch(runId, task.id);
+        await this.#refs.exclusive(async () => {
+          await setBranch(repo, branch, fixed);
+          this.#refs.recordBranch(branch, fixed);
+        });
+      }
+      this.#commits.set(task.id, outcome.commit);
+    } else {
+      this.#commits.delete(task.id);
+    }
+    // An agent task keeps its agent's times: they are what the workers' peak counter saw, and the
+    // two peaks must agree. verify-finished carries the verify's own duration.
+    return task.kind === 'agent'
+      ? { ...attempt, outcome }
+      : { ...attempt, outcome, finishedAt: this.#context.clock.now() };
+  }
+
+  /** The resolver agent for a merge task's conflicts, when the plan has one. */
+  #resolverFor(task: MergeTaskNode, branch: string, signal: AbortSignal) {
+    const { plan, repo, runId, paths } = this.#context;
+    if (plan.merge?.onConflict !== 'agent') return undefined;
+    return conflictResolver({
+      repo,
+      runId,
+      taskId: task.id,
+      phase: task.phase,
+      branch,
+      resolver: plan.merge.resolver,
+      env: definedEntries(this.#context.env),
+      logFile: paths.logFile(task.id),
+      filesDir: paths.filesDir,
+      signal,
+      ...(this.#context.killGraceMs !== undefined && { killGraceMs: this.#context.killGraceMs }),
+      onWarning: (message) => this.#emit({ type: 'warning', task: task.id, message }),
+      onSpawn: (pid) => this.#emitSpawned(task, pid),
+      onOutput: (stream, line) =>
+        this.#emit({ type: 'task-output', task: task.id, phase: task.phase, stream, line }),
+    });
   }
 
   #onSettled(task: TaskNode, settled: SettledTask): void {
@@ -355,6 +575,7 @@ export class RunSession {
       ...(settled.cached && { cached: true }),
       ...(settled.startedAt !== undefined && { started_at: isoTime(settled.startedAt) }),
       ...(duration !== undefined && { duration_ms: duration }),
+      ...this.#reports.of(task.id),
     });
   }
 
@@ -371,12 +592,16 @@ export class RunSession {
       failedAttempts: this.#failedAttempts,
       kept: this.#kept,
       probePeak: this.#context.executor.peakConcurrency(),
+      reports: this.#reports.all,
       interrupted: this.#context.signal?.aborted === true,
       startedAt,
       finishedAt: this.#context.clock.now(),
     });
     await recordDurations(paths.stateDir, plan.name, agentDurations(graph, this.#settled));
-    await writeJsonAtomic(join(paths.runDir, 'summary.json'), summary);
+    await writeFileAtomic(
+      join(paths.runDir, 'summary.json'),
+      `${JSON.stringify(summary, null, 2)}\n`,
+    );
     this.#emit({
       type: 'run-finished',
       status: summary.status,
@@ -400,6 +625,11 @@ export class RunSession {
     return commit;
   }
 
+  /** The agent's process group exists: `resume` kills it if this coordinator dies. */
+  #emitSpawned(task: TaskNode, pid: number): void {
+    this.#emit({ type: 'agent-spawned', task: task.id, phase: task.phase, pid, host: hostname() });
+  }
+
   #emit(input: RunEventInput): void {
     this.#emitAt(this.#context.clock.now(), input);
   }
@@ -409,27 +639,4 @@ export class RunSession {
     this.#store.record(event);
     this.#context.onEvent?.(event);
   }
-}
-
-async function hasUncommittedChanges(repo: Repo): Promise<boolean> {
-  const status = await repo.git(['status', '--porcelain', '--untracked-files=no']);
-  return status.trim() !== '';
-}
-
-function firstLine(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
-  return line.length > 72 ? `${line.slice(0, 69)}...` : line;
-}
-
-function definedEntries(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-}
-
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await mkdir(join(file, '..'), { recursive: true });
-  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(temp, file);
 }

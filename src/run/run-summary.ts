@@ -20,6 +20,11 @@ export interface TaskSummary {
   readonly cached: boolean;
   /** Conflicted files of a merge. */
   readonly conflict_files?: readonly string[];
+  /** What the agent's CLI reported, where it does. */
+  readonly cost_usd?: number;
+  readonly tokens?: { readonly input: number; readonly output: number };
+  /** Committed files outside the task's scope. */
+  readonly out_of_scope?: readonly string[];
 }
 
 export interface RunSummary {
@@ -42,5 +47,7 @@ export interface RunSummary {
   readonly critical_path_ms: number;
   /** `max(critical_path_ms, agent work / max_parallel)`. */
   readonly lower_bound_ms: number;
+  /** Reported by agents in this session; absent when no agent reports cost. */
+  readonly cost_usd?: number;
   readonly tasks: readonly TaskSummary[];
 }

@@ -4,7 +4,7 @@
  * Pure: the session hands in what it recorded, so the rules of the summary live in one place.
  */
 import { isoTime, unreachable } from '../core/index.js';
-import type { RunStatus, TaskOutcome } from '../core/index.js';
+import type { CancelReason, RunStatus, TaskOutcome } from '../core/index.js';
 import { resultBranch } from '../git/index.js';
 import type { SettledTask, TaskGraph } from '../schedule/index.js';
 import { RESULT_TASK } from './build-task-graph.js';
@@ -28,8 +28,17 @@ export interface RunRecord {
   /** The peak the workers' shared counter saw. */
   readonly probePeak: number;
   readonly interrupted: boolean;
+  /** What agents reported about their tasks: cost, tokens, files outside their scope. */
+  readonly reports?: ReadonlyMap<string, AgentTaskExtras>;
   readonly startedAt: number;
   readonly finishedAt: number;
+}
+
+export interface AgentTaskExtras {
+  readonly cost_usd?: number;
+  readonly tokens?: { readonly input: number; readonly output: number };
+  readonly final_message?: string;
+  readonly out_of_scope?: readonly string[];
 }
 
 export function summarizeRun(record: RunRecord): RunSummary {
@@ -54,8 +63,12 @@ export function summarizeRun(record: RunRecord): RunSummary {
       reason: describeOutcome(outcome),
       cached: entry?.cached === true,
       ...(outcome.status === 'conflict' && { conflict_files: outcome.files }),
+      ...summaryExtras(record.reports?.get(task.id)),
     };
   });
+  const costs = [...(record.reports?.values() ?? [])].flatMap((r) =>
+    r.cost_usd === undefined ? [] : [r.cost_usd],
+  );
   // The peak from events covers this session only, like the workers' counter.
   const intervals = [...settled.entries()]
     .filter(([id, s]) => graph.kindOf(id) === 'agent' && !s.cached && !record.kept.has(id))
@@ -85,8 +98,24 @@ export function summarizeRun(record: RunRecord): RunSummary {
     makespan_ms: Math.round(record.finishedAt - record.startedAt),
     critical_path_ms: Math.round(bounds.criticalPathMs),
     lower_bound_ms: Math.round(bounds.lowerBoundMs),
+    ...(costs.length > 0 && { cost_usd: roundCost(costs.reduce((a, b) => a + b, 0)) }),
     tasks,
   };
+}
+
+function summaryExtras(extras: AgentTaskExtras | undefined): Partial<TaskSummary> {
+  if (!extras) return {};
+  return {
+    ...(extras.cost_usd !== undefined && { cost_usd: roundCost(extras.cost_usd) }),
+    ...(extras.tokens && { tokens: extras.tokens }),
+    ...(extras.out_of_scope &&
+      extras.out_of_scope.length > 0 && { out_of_scope: extras.out_of_scope }),
+  };
+}
+
+/** Cents are not enough for cheap calls; more digits are noise. */
+export function roundCost(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
 }
 
 /** Interrupted wins; then a failure (or a cancellation, which only follows one); then a conflict. */
@@ -120,14 +149,25 @@ export function describeOutcome(outcome: TaskOutcome): string | null {
     case 'failed':
       return outcome.message;
     case 'conflict':
-      return `merging ${outcome.sources.join(', ')} conflicts in ${outcome.files.join(', ')}`;
+      return `merging ${outcome.sources.join(', ')} conflicts in ${outcome.files.join(', ')}${outcome.resolverFailure ? `; the resolver did not resolve it: ${outcome.resolverFailure}` : ''}`;
     case 'cancelled':
-      return outcome.reason === 'fail-fast'
-        ? 'cancelled after another task failed (fail-fast)'
-        : 'cancelled by an interrupt';
+      return describeCancel(outcome.reason);
     case 'skipped':
       return `skipped because ${outcome.dependency} did not succeed`;
     default:
       return unreachable(outcome);
+  }
+}
+
+function describeCancel(reason: CancelReason): string {
+  switch (reason) {
+    case 'fail-fast':
+      return 'cancelled after another task failed (fail-fast)';
+    case 'budget':
+      return 'not started: the run spent its budget (budget_usd)';
+    case 'interrupted':
+      return 'cancelled by an interrupt';
+    default:
+      return unreachable(reason);
   }
 }

@@ -5,13 +5,16 @@
  */
 import type { TaskGraph } from './task-graph.js';
 
-export function remainingPathWeights(graph: TaskGraph): Map<string, number> {
+export function remainingPathWeights(
+  graph: TaskGraph,
+  weightOf: (id: string) => number = (id) => graph.get(id).weightMs,
+): Map<string, number> {
   const weights = new Map<string, number>();
   for (const id of graph.topologicalOrder().reverse()) {
     let heaviestTail = 0;
     for (const successor of graph.successors(id))
       heaviestTail = Math.max(heaviestTail, weights.get(successor) ?? 0);
-    weights.set(id, graph.get(id).weightMs + heaviestTail);
+    weights.set(id, weightOf(id) + heaviestTail);
   }
   return weights;
 }

@@ -1,7 +1,8 @@
 /**
  * Drives a TaskGraph to completion. Not level-by-level waves: a task starts as soon as its
  * dependencies have succeeded and, for agent tasks, one of `maxParallel` slots is free. Among
- * ready tasks the one with the longest remaining path goes first. Merge tasks take no slot; they
+ * ready tasks the highest ranked goes first: longest remaining path, refined by a search over
+ * simulated schedules (search-ranks.ts). Merge tasks take no slot; they
  * run on the coordinator one at a time, because they all write refs of the same repository.
  *
  * Failure policy: `continue` lets independent work finish and skips the dependents of a failed
@@ -10,8 +11,9 @@
  */
 import { unreachable } from '../core/index.js';
 import type { CancelReason, TaskOutcome } from '../core/index.js';
-import { remainingPathWeights } from './critical-path.js';
-import { ReadyQueue } from './ready-queue.js';
+import { createReadyTasks } from './ready-order.js';
+import { readyRanks } from './search-ranks.js';
+import type { ReadyOrder, ReadyTasks } from './ready-order.js';
 import type { AgentTaskNode, MergeTaskNode, TaskGraph, TaskNode } from './task-graph.js';
 
 /** One attempt at a task, as the runner reports it. Times are epoch milliseconds. */
@@ -31,7 +33,8 @@ export interface SettledTask extends TaskAttempt {
 export interface TaskRunner {
   /** Runs one attempt; when `signal` aborts, the runner stops the agent and reports `cancelled`. */
   runAgent(task: AgentTaskNode, attempt: number, signal: AbortSignal): Promise<TaskAttempt>;
-  runMerge(task: MergeTaskNode): Promise<TaskAttempt>;
+  /** `signal` aborts on fail-fast or an interrupt, for the agents a merge may run (a resolver). */
+  runMerge(task: MergeTaskNode, signal: AbortSignal): Promise<TaskAttempt>;
 }
 
 export interface ScheduleOptions {
@@ -43,6 +46,20 @@ export interface ScheduleOptions {
   readonly retriesOf?: (task: AgentTaskNode) => number;
   /** Wait before attempt `n + 1`. @default exponential from 500 ms with jitter */
   readonly retryDelayMs?: (attempt: number) => number;
+  /**
+   * Decides retries instead of `retriesOf` and `retryDelayMs`: the wait before trying the failed
+   * task again, or undefined to let the failure stand.
+   */
+  readonly retryAfter?: (
+    task: AgentTaskNode,
+    failed: TaskAttempt,
+    attempt: number,
+  ) => number | undefined;
+  /**
+   * Asked before each agent task starts: a reason stops starting tasks (running ones finish,
+   * the rest are cancelled with that reason), as when a budget is spent.
+   */
+  readonly haltReason?: () => CancelReason | undefined;
   /** Aborting it interrupts the run: running agents are stopped, the rest cancelled. */
   readonly signal?: AbortSignal;
   /** Tasks that already succeeded (a resumed run): they are not run again. */
@@ -55,6 +72,8 @@ export interface ScheduleOptions {
     delayMs: number,
   ) => void;
   readonly onSettled?: (task: TaskNode, settled: SettledTask) => void;
+  /** Which ready task starts first; the others are for benchmarks. @default 'planned' */
+  readonly readyOrder?: ReadyOrder;
 }
 
 export function defaultRetryDelayMs(attempt: number): number {
@@ -75,8 +94,8 @@ class Schedule {
   readonly #settled = new Map<string, SettledTask>();
   readonly #running = new Map<string, AbortController>();
   readonly #retryTimers = new Map<string, NodeJS.Timeout>();
-  readonly #agents: ReadyQueue;
-  readonly #merges: ReadyQueue;
+  readonly #agents: ReadyTasks;
+  readonly #merges: ReadyTasks;
   #runningAgents = 0;
   #mergeRunning = false;
   #stopReason: CancelReason | undefined;
@@ -87,13 +106,10 @@ class Schedule {
   constructor(options: ScheduleOptions) {
     this.#options = options;
     this.#graph = options.graph;
-    const weights = remainingPathWeights(options.graph);
-    const queueOptions = {
-      rank: (id: string) => weights.get(id) ?? 0,
-      order: (id: string) => options.graph.indexOf(id),
-    };
-    this.#agents = new ReadyQueue(queueOptions);
-    this.#merges = new ReadyQueue(queueOptions);
+    const order = options.readyOrder ?? 'planned';
+    const ranks = readyRanks(options.graph, order, options.maxParallel);
+    this.#agents = createReadyTasks(options.graph, order, ranks);
+    this.#merges = createReadyTasks(options.graph, order, ranks);
   }
 
   run(): Promise<Map<string, SettledTask>> {
@@ -134,6 +150,13 @@ class Schedule {
   #pump(): void {
     if (this.#stopReason !== undefined) return;
     while (this.#runningAgents < this.#options.maxParallel) {
+      if (this.#agents.size > 0) {
+        const halt = this.#options.haltReason?.();
+        if (halt) {
+          this.#stop(halt, { abortRunning: false });
+          return;
+        }
+      }
       const id = this.#agents.pop();
       if (id === undefined) break;
       this.#startAgent(this.#graph.get(id) as AgentTaskNode);
@@ -164,9 +187,10 @@ class Schedule {
   #startMerge(task: MergeTaskNode): void {
     this.#mergeRunning = true;
     this.#attempts.set(task.id, 1);
-    this.#running.set(task.id, new AbortController());
+    const controller = new AbortController();
+    this.#running.set(task.id, controller);
     this.#options.runner
-      .runMerge(task)
+      .runMerge(task, controller.signal)
       .catch((error: unknown) => crashed(error))
       .then((result) => {
         this.#mergeRunning = false;
@@ -176,15 +200,18 @@ class Schedule {
       .catch((error: unknown) => this.#crash(error));
   }
 
+  #retryDelay(task: TaskNode, attempt: number, result: TaskAttempt): number | undefined {
+    if (task.kind !== 'agent' || result.outcome.status !== 'failed' || this.#stopReason)
+      return undefined;
+    if (this.#options.retryAfter) return this.#options.retryAfter(task, result, attempt);
+    const retries = this.#options.retriesOf?.(task) ?? 0;
+    if (attempt > retries) return undefined;
+    return (this.#options.retryDelayMs ?? defaultRetryDelayMs)(attempt);
+  }
+
   #afterAttempt(task: TaskNode, attempt: number, result: TaskAttempt): void {
-    const retries = task.kind === 'agent' ? (this.#options.retriesOf?.(task) ?? 0) : 0;
-    if (
-      task.kind === 'agent' &&
-      result.outcome.status === 'failed' &&
-      attempt <= retries &&
-      !this.#stopReason
-    ) {
-      const delay = (this.#options.retryDelayMs ?? defaultRetryDelayMs)(attempt);
+    const delay = this.#retryDelay(task, attempt, result);
+    if (task.kind === 'agent' && delay !== undefined) {
       this.#options.onRetry?.(task, result, attempt + 1, delay);
       this.#retryTimers.set(
         task.id,
@@ -249,10 +276,10 @@ class Schedule {
     }
   }
 
-  #stop(reason: CancelReason): void {
+  #stop(reason: CancelReason, how: { abortRunning: boolean } = { abortRunning: true }): void {
     if (this.#stopReason) return;
     this.#stopReason = reason;
-    for (const controller of this.#running.values()) controller.abort(reason);
+    if (how.abortRunning) for (const controller of this.#running.values()) controller.abort(reason);
     for (const [id, timer] of this.#retryTimers) {
       clearTimeout(timer);
       this.#retryTimers.delete(id);

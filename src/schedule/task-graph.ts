@@ -34,6 +34,7 @@ export class TaskGraph {
   readonly #order: string[] = [];
   readonly #index = new Map<string, number>();
   readonly #successors = new Map<string, string[]>();
+  #topological: readonly string[] | undefined;
 
   constructor(tasks: readonly TaskNode[]) {
     for (const task of tasks) {
@@ -80,13 +81,16 @@ export class TaskGraph {
     return this.#successors.get(id) ?? [];
   }
 
-  /** Dependencies before dependents. */
+  /** Dependencies before dependents. Computed once: the graph never changes. */
   topologicalOrder(): string[] {
-    const graph = new Graph({ directed: true });
-    for (const id of this.#order) graph.setNode(id);
-    for (const id of this.#order)
-      for (const dependency of this.dependencies(id)) graph.setEdge(dependency, id);
-    return alg.topsort(graph);
+    if (!this.#topological) {
+      const graph = new Graph({ directed: true });
+      for (const id of this.#order) graph.setNode(id);
+      for (const id of this.#order)
+        for (const dependency of this.dependencies(id)) graph.setEdge(dependency, id);
+      this.#topological = alg.topsort(graph);
+    }
+    return [...this.#topological];
   }
 
   /** Every task reachable from `id` through successors (not including `id`). */

@@ -13,6 +13,8 @@ export function planFingerprint(plan: Plan, baseCommit: string): string {
     base: plan.base,
     maxParallel: plan.maxParallel ?? null,
     onFailure: plan.onFailure,
+    // Only when set, so plans without a resolver keep the fingerprints they always had.
+    ...(plan.merge && { merge: plan.merge }),
     phases: plan.phases.map(phaseFingerprint),
     baseCommit,
   });

@@ -29,6 +29,8 @@ export interface TaskState {
   /** The agent's process group while it runs, and the host it runs on. */
   readonly pid: number | null;
   readonly host: string | null;
+  /** Spent by the task's agent over every session of the run, as its CLI reported it. */
+  readonly cost_usd?: number;
 }
 
 export interface RunState {
@@ -49,6 +51,11 @@ export interface RunState {
   readonly peak_concurrency: number | null;
   /** In graph order. */
   readonly tasks: readonly TaskState[];
+  /**
+   * How many lines of `events.ndjson` this state folds, in `state.json`: a reader folds the later
+   * ones, since the file is rewritten a few times a second, not after every event.
+   */
+  readonly events_applied?: number;
 }
 
 /** Applies one event. Events before `run-started` have nothing to apply to and return undefined. */
@@ -124,6 +131,7 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         reason: event.reason,
         pid: null,
         host: null,
+        ...(event.cost_usd !== undefined && { cost_usd: (task.cost_usd ?? 0) + event.cost_usd }),
       }));
     case 'run-finished':
       return {
@@ -154,6 +162,8 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
     }
     case 'task-output':
     case 'merge-finished':
+    case 'verify-started':
+    case 'verify-finished':
     case 'warning':
       return state;
     default:

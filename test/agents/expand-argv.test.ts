@@ -57,3 +57,19 @@ describe('expandArgv', () => {
     expect(argv).toEqual(['agent', sneaky.prompt, '{unknown}']);
   });
 });
+
+describe('expandArgv for gate agents', () => {
+  it('expands {conflicts} like {files} and {verify_output} as a path', () => {
+    const gate = { ...values, conflicts: ['x.txt', 'y z.txt'], verify_output: '/tmp/out.txt' };
+    expect(
+      expandArgv(['resolve', '{conflicts}', 'in: {conflicts}', '--log={verify_output}'], gate),
+    ).toEqual(['resolve', 'x.txt', 'y z.txt', 'in: x.txt y z.txt', '--log=/tmp/out.txt']);
+  });
+
+  it('leaves the gate fields as written for agents that have no such values', () => {
+    expect(expandArgv(['{conflicts}', '{verify_output}'], values)).toEqual([
+      '{conflicts}',
+      '{verify_output}',
+    ]);
+  });
+});

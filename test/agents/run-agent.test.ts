@@ -95,3 +95,54 @@ describe('runAgent', () => {
     expect(exit.status).toBe('spawn-failed');
   });
 });
+
+describe('runAgent with an agent that prints without end', () => {
+  it('stops the agent at the output limit and ends its log with a notice', async () => {
+    const lines: string[] = [];
+    const exit = await runAgent({
+      ...base(),
+      argv: [node, fixtureAgent('flood-output.mjs'), String(64 * 1024 * 1024)],
+      maxOutputBytes: 1024 * 1024,
+      onLine: (_stream, line) => lines.push(line),
+    });
+    expect(exit).toMatchObject({ status: 'output-exceeded', limitBytes: 1024 * 1024 });
+    const log = await readFile(join(dir, 'logs', 'task.log'), 'utf8');
+    expect(log.length).toBeLessThan(1024 * 1024 + 1000);
+    expect(log.trimEnd().split('\n').at(-1)).toMatch(/^\[subplan\] output limit of 1048576 bytes/);
+    expect(lines.length).toBe(Math.floor((1024 * 1024) / 100));
+  });
+
+  it('cuts a line that never ends into bounded pieces', async () => {
+    const lines: string[] = [];
+    const exit = await runAgent({
+      ...base(),
+      argv: [node, fixtureAgent('flood-output.mjs'), String(1024 * 1024), 'no-newline'],
+      onLine: (_stream, line) => lines.push(line),
+    });
+    expect(exit).toMatchObject({ status: 'exited', exitCode: 0 });
+    // 16 pieces of 64 KiB; each event carries at most 2,000 characters of its piece.
+    expect(lines.length).toBe(16);
+    expect(lines.every((line) => line.length <= 2001)).toBe(true);
+    const log = await readFile(join(dir, 'logs', 'task.log'), 'utf8');
+    expect(log).toBe(`${'x'.repeat(1024 * 1024)}\n`);
+  });
+});
+
+describe('runAgent with a log that cannot be written', () => {
+  it('stops the agent and says why (a full disk: /dev/full fails every write with ENOSPC)', async () => {
+    const pidFile = join(dir, 'pid');
+    const exit = await runAgent({
+      ...base(),
+      argv: [
+        node,
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => console.log('still here'), 5)`,
+      ],
+      logFile: '/dev/full',
+    });
+    expect(exit).toMatchObject({ status: 'log-failed', code: 'ENOSPC' });
+    expect(exit.status === 'log-failed' && exit.message).toMatch(/ENOSPC/);
+    const [pid] = await readPids(pidFile);
+    expect(await waitForExit(pid ?? 0)).toBe(true);
+  });
+});

@@ -55,7 +55,18 @@ describe('mergeCommits', () => {
     ).toEqual({
       status: 'merged',
       commit: second,
+      resolved: [],
     });
+    expect(
+      await mergeCommits(
+        repo,
+        [
+          { label: 'new', commit: second },
+          { label: 'old', commit: first },
+        ],
+        { message: (l) => l },
+      ),
+    ).toEqual({ status: 'merged', commit: second, resolved: [] });
   });
 
   it('reports a conflict with the files and the sources involved', async () => {

@@ -52,3 +52,13 @@ export async function createTempRepo(
 export function fixtureAgent(name: string): string {
   return new URL(`../fixtures/agents/${name}`, import.meta.url).pathname;
 }
+
+/** A fixture agent's argv as a YAML flow sequence: node, the script, then `args`. */
+export function fixtureArgvYaml(name: string, ...args: string[]): string {
+  return `[${[process.execPath, fixtureAgent(name), ...args].map((a) => JSON.stringify(a)).join(', ')}]`;
+}
+
+/** A plan's `agent:` value that runs a fixture agent with `args`. */
+export function fixtureAgentYaml(name: string, ...args: string[]): string {
+  return `{ command: ${fixtureArgvYaml(name, ...args)} }`;
+}

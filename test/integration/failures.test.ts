@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPids, waitForExit } from '../helpers/processes.js';
 import { runSubplan } from '../helpers/run-cli.js';
-import { createTempRepo, fixtureAgent } from '../helpers/temp-repo.js';
+import { createTempRepo, fixtureAgent, fixtureAgentYaml } from '../helpers/temp-repo.js';
 
 const node = JSON.stringify(process.execPath);
-const agent = (name: string, ...args: string[]) =>
-  `{ command: [${[node, JSON.stringify(fixtureAgent(name)), ...args.map((a) => JSON.stringify(a))].join(', ')}] }`;
+const agent = fixtureAgentYaml;
 
 const FAIL_WHEN_FILE_HAS_TWO_LINES = `
 const fs = require('node:fs');

@@ -47,7 +47,7 @@ describe('run with a barrier', () => {
 });
 
 describe('a run and the repository around it', () => {
-  it("never touches the user's checkout, removes merged worktrees and records durations for the next plan", async () => {
+  it("never touches the user's checkout, pools its worktrees for the next run and records durations", async () => {
     await using repo = await createTempRepo({
       'src/a.ts': 'export const a = 1;\n',
       'src/b.ts': 'export const b = 2;\n',
@@ -80,11 +80,31 @@ describe('a run and the repository around it', () => {
     expect(await repo.git('show', `${result.summary?.result_branch ?? ''}:src/b.ts`)).toBe(
       'export const b = 2;\n// two: Second',
     );
-    expect(await repo.git('worktree', 'list', '--porcelain')).not.toContain('.subplan/worktrees');
     // `two` ran after `one` had finished, in the worktree `one` left: reset, not checked out anew.
-    const worktrees = result.events.flatMap((e) => (e.type === 'task-started' ? [e.worktree] : []));
-    expect(worktrees).toHaveLength(2);
-    expect(new Set(worktrees).size).toBe(1);
+    const started = (run: typeof result) =>
+      run.events.flatMap((e) => (e.type === 'task-started' ? [e.worktree] : []));
+    expect(started(result)).toHaveLength(2);
+    expect(new Set(started(result)).size).toBe(1);
+    // That worktree waits in the pool for the next run, off the run's branches.
+    const registered = async () =>
+      (await repo.git('worktree', 'list', '--porcelain'))
+        .split('\n\n')
+        .filter((entry) => entry.includes('/.subplan/worktrees/'));
+    const pooled = await registered();
+    expect(pooled).toHaveLength(1);
+    expect(pooled[0]).toMatch(/\/\.subplan\/worktrees\/pool\/.*\ndetached\n?$/s);
+
+    // The next run takes it from the pool (under its own folder) and gives it back at the end.
+    const again = await runSubplan(['run', 'plan.yaml', '--json', '--no-cache'], { cwd: repo.dir });
+    expect(again.exitCode).toBe(0);
+    expect(new Set(started(again))).toEqual(
+      new Set([join(repo.dir, '.subplan', 'worktrees', again.summary?.run_id ?? '', 'p1')]),
+    );
+    expect(await registered()).toHaveLength(1);
+    const cleaned = await runSubplan(['clean', '--all', '--json'], { cwd: repo.dir });
+    expect(JSON.parse(cleaned.stdout)).toMatchObject({ pooled_worktrees: 1 });
+    expect(await registered()).toEqual([]);
+    expect(await repo.git('branch', '--list', 'subplan/*')).toBe('');
 
     const preview = await runSubplan(['plan', 'plan.yaml', '--json'], { cwd: repo.dir });
     const plan = JSON.parse(preview.stdout) as { tasks: { id: string; weight_source: string }[] };

@@ -55,19 +55,60 @@ describe('valid plans', () => {
     if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
     const [dataLayer, api, , integration] = result.plan.phases;
     expect(dataLayer?.estimateMs).toBe(90 * 60_000);
+    const agentDefaults = {
+      extraArgs: [],
+      envPass: [],
+      envSet: {},
+      rateLimit: { retries: 5, waitMs: 30_000 },
+    };
     expect(dataLayer?.agent).toEqual({
       program: { kind: 'command', argv: ['my-agent', '--prompt', '{prompt}'] },
       retries: 1,
       timeoutMs: 20 * 60_000,
+      ...agentDefaults,
     });
     expect(api?.agent).toEqual({
       program: { kind: 'preset', preset: 'demo' },
       retries: 1,
       timeoutMs: 30_000,
+      ...agentDefaults,
     });
     expect(integration?.dependsOn).toEqual(['api', 'ui']);
     expect(result.plan.maxParallel).toBe(8);
     expect(result.plan.onFailure).toBe('fail-fast');
+  });
+
+  it('reads the resolver, and verify gates with plan defaults a phase overrides', async () => {
+    const result = await readPlan(`${fixtures}valid/gates.yaml`);
+    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
+    const agentDefaults = {
+      extraArgs: [],
+      envPass: [],
+      envSet: {},
+      retries: 0,
+      rateLimit: { retries: 5, waitMs: 30_000 },
+    };
+    expect(result.plan.merge).toEqual({
+      onConflict: 'agent',
+      resolver: {
+        program: { kind: 'command', argv: ['resolve', '{conflicts}'] },
+        timeoutMs: 60_000,
+        ...agentDefaults,
+      },
+    });
+    const [a, b, c] = result.plan.phases;
+    expect(a?.verify).toEqual({
+      commands: [['npm', 'test']],
+      fix: { program: { kind: 'command', argv: ['fixer', '{verify_output}'] }, ...agentDefaults },
+    });
+    expect(b?.verify).toBeUndefined();
+    expect(c?.verify).toEqual({
+      commands: [
+        ['make', 'check'],
+        ['npm', 'run', 'lint'],
+      ],
+      fix: { program: { kind: 'preset', preset: 'demo' }, ...agentDefaults },
+    });
   });
 
   it('reads plans with a byte-order mark and CRLF line ends', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/core/index.js';
 import { LineReporter, wantsColor } from '../../src/report/index.js';
+import { describeEvent } from '../../src/report/line-reporter.js';
 import { MemoryStream } from '../helpers/memory-stream.js';
 
 const base = { ts: '2026-11-23T10:00:00.000Z', run_id: 'r' };
@@ -100,7 +101,56 @@ describe('--output', () => {
     const result = await runSubplan(['run', 'plan.yaml', '--output', 'loud'], { cwd: repo.dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(
-      'expected --output to be one of stream, grouped, quiet, got `loud`',
+      'expected --output to be one of live, stream, grouped, quiet, got `loud`',
+    );
+  });
+});
+
+describe('verify and resolver lines', () => {
+  const verify = { task: 'api', phase: 'api', commit: 'c0ffee', duration_ms: 5 } as const;
+
+  it('names the verify commands, and the command that failed with why', () => {
+    expect(
+      describeEvent({
+        ...base,
+        ...verify,
+        type: 'verify-started',
+        attempt: 2,
+        commands: [['npm', 'test'], ['make']],
+      }),
+    ).toBe('[api] verify (after the fix, attempt 2): npm test, make');
+    expect(
+      describeEvent({
+        ...base,
+        ...verify,
+        type: 'verify-finished',
+        attempt: 1,
+        passed: false,
+        failed_command: ['npm', 'test'],
+        failure: 'exited with code 1',
+      }),
+    ).toBe('[api] verify FAILED: `npm test` exited with code 1');
+  });
+
+  it('says why the resolver did not resolve a conflict', () => {
+    expect(
+      describeEvent({
+        ...base,
+        type: 'task-finished',
+        task: 'result',
+        phase: 'result',
+        kind: 'merge',
+        attempt: 1,
+        outcome: {
+          status: 'conflict',
+          files: ['a.txt'],
+          sources: ['x', 'y'],
+          resolverFailure: 'conflict markers remain in a.txt',
+        },
+        reason: null,
+      }),
+    ).toBe(
+      '[result] CONFLICT merging x, y: a.txt (the resolver did not resolve it: conflict markers remain in a.txt)',
     );
   });
 });

@@ -139,6 +139,64 @@ describe('runSchedule', () => {
     await done;
   });
 
+  it('by default starts tasks in the searched order, which fills both slots to the bound', async () => {
+    // Longest first would start big1 and big2 together and end at 7 s; the plan pairs them on one
+    // slot and the three small tasks on the other.
+    const graph = new TaskGraph([
+      agent('big1', null, 3000),
+      agent('big2', null, 3000),
+      agent('small1', null, 2000),
+      agent('small2', null, 2000),
+      agent('small3', null, 2000),
+    ]);
+    const control = controlledRunner();
+    const done = runSchedule({
+      graph,
+      maxParallel: 2,
+      failurePolicy: 'continue',
+      runner: control.runner,
+    });
+    await control.untilStarted(2);
+    const [first, second] = control.started;
+    const bigFirst = first?.startsWith('big') ? first : second;
+    const smallFirst = first?.startsWith('small') ? first : second;
+    // One of each starts; the slot of the small one (free at 2 s) takes another small one.
+    expect([bigFirst?.slice(0, 3), smallFirst?.slice(0, 5)]).toEqual(['big', 'small']);
+    control.finish(smallFirst ?? '');
+    await control.untilStarted(3);
+    expect(control.started[2]).toMatch(/^small/);
+    control.finish(bigFirst ?? '');
+    await control.untilStarted(4);
+    expect(control.started[3]).toMatch(/^big/);
+    for (const id of control.started.slice(2)) control.finish(id);
+    await control.untilStarted(5);
+    control.finish(control.started[4] ?? '');
+    await done;
+  });
+
+  it('with the fifo order, starts tasks in the order they became ready instead', async () => {
+    const graph = new TaskGraph([
+      agent('short1', null, 10),
+      agent('short2', null, 10),
+      agent('long1', null, 100),
+      agent('long2', 'long1', 100),
+    ]);
+    const control = controlledRunner();
+    const done = runSchedule({
+      graph,
+      maxParallel: 1,
+      failurePolicy: 'continue',
+      runner: control.runner,
+      readyOrder: 'fifo',
+    });
+    for (const [i, id] of ['short1', 'short2', 'long1', 'long2'].entries()) {
+      await control.untilStarted(i + 1);
+      expect(control.started[i]).toBe(id);
+      control.finish(id);
+    }
+    await done;
+  });
+
   it('on continue, skips the dependents of a failed task and finishes independent work', async () => {
     const graph = new TaskGraph([
       agent('bad'),

@@ -2,7 +2,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunLockedError } from '../../src/core/index.js';
-import { acquireRunLock, readEventLog, runPaths, stateFromEvents } from '../../src/state/index.js';
+import {
+  acquireRunLock,
+  readEventLog,
+  readRunState,
+  runPaths,
+  stateFromEvents,
+} from '../../src/state/index.js';
 import type { RunState } from '../../src/state/index.js';
 import { runSubplan } from '../helpers/run-cli.js';
 import { createTempRepo } from '../helpers/temp-repo.js';
@@ -25,7 +31,8 @@ describe('the run store', () => {
     const runId = run.summary?.run_id ?? '';
     const paths = runPaths(repo.dir, runId);
     const onDisk = JSON.parse(await readFile(paths.stateFile, 'utf8')) as RunState;
-    expect(onDisk).toEqual(stateFromEvents(readEventLog(paths.eventsFile)));
+    const events = readEventLog(paths.eventsFile);
+    expect(onDisk).toEqual({ ...stateFromEvents(events), events_applied: events.length });
     expect(onDisk.status).toBe('succeeded');
     expect(onDisk.tasks.map((t) => [t.id, t.status, t.attempts])).toEqual([
       ['one', 'succeeded', 1],
@@ -60,6 +67,26 @@ describe('the run store', () => {
         finished_at: onDisk.finished_at,
       },
     ]);
+  });
+
+  it('folds the events a lagging state.json has not seen, so a reader misses none', async () => {
+    await using repo = await createTempRepo({ 'a.ts': 'a\n' });
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      ['version: 1', 'agent: { preset: demo }', 'phases:', '  - { id: one, prompt: x }'].join('\n'),
+    );
+    const run = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    const paths = runPaths(repo.dir, run.summary?.run_id ?? '');
+    const events = readEventLog(paths.eventsFile);
+    // The state file as a crash could leave it: written when the run had only just started.
+    const started = events.findIndex((event) => event.type === 'run-started') + 1;
+    const early = { ...stateFromEvents(events.slice(0, started)), events_applied: started };
+    await writeFile(paths.stateFile, JSON.stringify(early));
+    const read = await readRunState(paths);
+    expect(read.ok && read.state.status).toBe('succeeded');
+    expect(read.ok && read.state.tasks.map((t) => t.status)).toEqual(['succeeded', 'succeeded']);
+    const status = await runSubplan(['status', '--json'], { cwd: repo.dir });
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: { status: 'succeeded' } });
   });
 
   it('lets one process own a run and names the holder to the next', async () => {

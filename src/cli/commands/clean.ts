@@ -7,11 +7,13 @@ import { repoDirFrom } from '../options.js';
 export function registerClean(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('clean')
-    .description("remove a finished run's worktrees, branches and record (never a running one)")
+    .description(
+      "remove a finished run's worktrees, branches and record (never a running one), and the pool of worktrees kept for the next run",
+    )
     .argument('[run]', 'run id or a unique prefix of it')
     .option('--all', 'every run of the repository that is not running')
     .option('--repo <dir>', 'repository (default: current directory)')
-    .option('--json', 'print {"cleaned":[…],"skipped":[…]} on stdout')
+    .option('--json', 'print {"cleaned":[…],"pooled_worktrees":N,"skipped":[…]} on stdout')
     .action(
       async (run: string | undefined, flags: { all?: boolean; repo?: string; json?: boolean }) => {
         if (!run && !flags.all) throw new UsageError('name a run to clean, or pass --all');
@@ -29,6 +31,8 @@ export function registerClean(program: Command, io: CliIo, setExit: (code: numbe
               `cleaned ${cleaned.run_id}: ${cleaned.branches} branch(es), ${cleaned.worktrees} worktree(s)\n`,
             );
           }
+          if (result.pooled_worktrees > 0)
+            io.stderr.write(`removed ${result.pooled_worktrees} pooled worktree(s)\n`);
           for (const skipped of result.skipped)
             io.stderr.write(`left ${skipped.run_id}: ${skipped.reason}\n`);
         }

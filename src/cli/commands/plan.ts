@@ -26,7 +26,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
     )
     .option('--json', 'print the preview as one JSON object on stdout')
     .action(async (planPath: string, flags: PlanFlags) => {
-      const plan = await loadPlanFrom(io.cwd, planPath);
+      const plan = await loadPlanFrom(io.cwd, planPath, repoDirFrom(io.cwd, flags.repo));
       const preview = await planRun({
         plan,
         repoDir: repoDirFrom(io.cwd, flags.repo),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { resumeRun } from '../../run/index.js';
+import { executorOptions } from '../executor-options.js';
 import { addExecutionOptions, executionOptions, reportSummary } from '../execution-options.js';
 import type { ExecutionFlags } from '../execution-options.js';
 import type { CliIo } from '../io.js';
@@ -21,13 +22,15 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: numb
     .option('--reset-state', "rebuild an unreadable state file from the run's events and branches");
   addExecutionOptions(command, 'agents at once (default: as the run started)').action(
     async (runId: string, flags: ResumeFlags) => {
+      const distributed = await executorOptions(io, flags);
       const { options, reporter } = executionOptions(io, flags);
       const summary = await resumeRun({
         ...options,
+        ...distributed,
         runId,
         ...(flags.allowPlanMismatch && { allowPlanMismatch: true }),
         ...(flags.resetState && { resetState: true }),
-      });
+      }).finally(() => reporter.close?.());
       reportSummary(io, reporter, summary, flags, setExit);
     },
   );

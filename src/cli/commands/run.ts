@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { runPlan } from '../../run/index.js';
+import { executorOptions } from '../executor-options.js';
 import { addExecutionOptions, executionOptions, reportSummary } from '../execution-options.js';
 import type { ExecutionFlags } from '../execution-options.js';
 import type { CliIo } from '../io.js';
-import { loadPlanFrom } from '../options.js';
+import { loadPlanFrom, repoDirFrom } from '../options.js';
 
 export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const command = program
@@ -12,9 +13,12 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .argument('<plan>', 'plan file (YAML)');
   addExecutionOptions(command, 'agents at once (overrides the plan)').action(
     async (planPath: string, flags: ExecutionFlags) => {
-      const plan = await loadPlanFrom(io.cwd, planPath);
+      const plan = await loadPlanFrom(io.cwd, planPath, repoDirFrom(io.cwd, flags.repo));
+      const distributed = await executorOptions(io, flags);
       const { options, reporter } = executionOptions(io, flags);
-      const summary = await runPlan({ ...options, plan });
+      const summary = await runPlan({ ...options, ...distributed, plan }).finally(() =>
+        reporter.close?.(),
+      );
       reportSummary(io, reporter, summary, flags, setExit);
     },
   );

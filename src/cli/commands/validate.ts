@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { loadPlanFrom } from '../options.js';
+import { loadPlanFrom, repoDirFrom } from '../options.js';
 
 export function registerValidate(
   program: Command,
@@ -11,8 +11,12 @@ export function registerValidate(
     .command('validate')
     .description('check a plan file; print every problem as file:line:col: message')
     .argument('<plan>', 'plan file (YAML)')
-    .action(async (planPath: string) => {
-      const plan = await loadPlanFrom(io.cwd, planPath);
+    .option(
+      '--repo <dir>',
+      'repository whose symlinks globs are checked against (default: current directory)',
+    )
+    .action(async (planPath: string, flags: { repo?: string }) => {
+      const plan = await loadPlanFrom(io.cwd, planPath, repoDirFrom(io.cwd, flags.repo));
       io.stderr.write(
         `${planPath}: ok (${plan.phases.length} phase${plan.phases.length === 1 ? '' : 's'})\n`,
       );

@@ -1,0 +1,29 @@
+/** Random task graphs for property tests of the schedule: chains and fans of agent tasks. */
+import { seededRandom } from '../../src/core/index.js';
+import { TaskGraph } from '../../src/schedule/index.js';
+import type { TaskNode } from '../../src/schedule/index.js';
+
+/**
+ * `count` graphs of `tasks` agent tasks each; a task starts from an earlier one with probability
+ * `linked`, and weighs between 50 ms and 2 s, most of them short.
+ */
+export function randomGraphs(
+  seed: number,
+  options: { count: number; tasks: number; linked: number },
+): TaskGraph[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: options.count }, () => {
+    const tasks: TaskNode[] = [];
+    for (let i = 0; i < options.tasks; i++) {
+      const from = i > 0 && random() < options.linked ? `t${Math.floor(random() * i)}` : null;
+      tasks.push({
+        kind: 'agent',
+        id: `t${i}`,
+        phase: `t${i}`,
+        startFrom: from,
+        weightMs: Math.round(50 + 2000 * random() ** 3),
+      });
+    }
+    return new TaskGraph(tasks);
+  });
+}
