@@ -123,8 +123,10 @@ function mountTmpfs(dir: string, size: string): boolean {
 describe('a full disk', () => {
   // Short lines fill the events file about as fast as the log; one long line fills the log first
   // (events keep 2,000 characters of each line). Either way the run stops, and nothing failed.
+  // The chatty agent then waits while the filler exists, so it is still running when the disk
+  // fills however slowly the machine drains its output; once resumed (filler gone) it ends.
   it.for([
-    ['short lines', String(60 * 1024)],
+    ['short lines', String(60 * 1024), 'lines'],
     ['one long line', String(200 * 1024), 'no-newline'],
   ])(
     'stops the run with exit 4 and a message saying so, and the run resumes once there is room (%s)',
@@ -146,7 +148,7 @@ describe('a full disk', () => {
             'version: 1',
             'phases:',
             `  - { id: small, prompt: x, agent: ${agent('write-files.mjs', 'small.txt=ok')} }`,
-            `  - { id: chatty, prompt: x, depends_on: [small], agent: ${agent('flood-output.mjs', ...flood)} }`,
+            `  - { id: chatty, prompt: x, depends_on: [small], agent: ${agent('flood-output.mjs', ...flood, filler)} }`,
           ].join('\n'),
         );
         const full = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
