@@ -6,7 +6,7 @@
  * to itself): cancellation kills the agent's process group instead.
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { killTree } from '../agents/index.js';
 import { unreachable } from '../core/index.js';
@@ -74,7 +74,7 @@ export class PiscinaExecutor implements Executor {
     const end = new Promise<void>((resolve) => {
       ended = resolve;
     });
-    port1.on('message', (message: WorkerMessage) => {
+    const onMessage = (message: WorkerMessage) => {
       switch (message.type) {
         case 'started':
           startedAt = message.startedAt;
@@ -93,7 +93,8 @@ export class PiscinaExecutor implements Executor {
         default:
           unreachable(message);
       }
-    });
+    };
+    port1.on('message', onMessage);
     const onAbort = () => {
       const given: unknown = hooks.signal?.reason;
       const reason: CancelReason =
@@ -115,7 +116,10 @@ export class PiscinaExecutor implements Executor {
       return result;
     } catch (error) {
       // The thread died (an uncaught error, process.exit in it): nothing there will stop the
-      // agent it started, so this does.
+      // agent it started, so this does. Its last messages (the agent's pid among them) may still
+      // wait on the port, behind Piscina's news of the death: take them first.
+      for (let next = receiveMessageOnPort(port1); next; next = receiveMessageOnPort(port1))
+        onMessage(next.message as WorkerMessage);
       if (pid !== undefined) await killTree(pid, { graceMs: request.killGraceMs ?? 2000 });
       // Nor will it leave the probe: a task that started there counted itself in.
       if (startedAt !== undefined) this.#probe.exit();
