@@ -3,7 +3,8 @@
  * exited non-zero, or printed "internal error", fails unless a step looked at the exit code.
  * Without it, a scenario asserting only on, say, files could pass on a run that broke halfway.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { After, Before, Status, setDefaultTimeout } from '@cucumber/cucumber';
 import { killQuietly } from './world.js';
@@ -54,11 +55,31 @@ async function killLeftoverAgents(world: SubplanWorld): Promise<void> {
   }
   const entries = await readdir(scratch).catch(() => []);
   for (const entry of entries.filter((name) => name.endsWith('.pid'))) {
-    const text = await readFile(join(scratch, entry), 'utf8').catch(() => '');
+    const file = join(scratch, entry);
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const written = (await stat(file).catch(() => undefined))?.mtimeMs ?? 0;
     for (const pid of text
       .split('\n')
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 0))
-      killQuietly(pid, 'SIGKILL');
+      if (startedBy(pid, written)) killQuietly(pid, 'SIGKILL');
+  }
+}
+
+/**
+ * Whether process `pid` started before `timeMs` (the pid file's write, plus a tick's slack):
+ * an agent that died long ago may have left its pid to an unrelated process since.
+ */
+function startedBy(pid: number, timeMs: number): boolean {
+  try {
+    // Field 22 of /proc/PID/stat, after the parenthesised command name: start time in ticks
+    // since boot (100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    const bootMs = Date.now() - uptimeS * 1000;
+    return bootMs + ticks * 10 <= timeMs + 100;
+  } catch {
+    return false;
   }
 }

@@ -54,7 +54,8 @@ describe('runAgent', () => {
     const exit = await runAgent({
       ...base(),
       argv: [node, fixtureAgent('spawn-grandchild.mjs'), pidFile],
-      timeoutMs: 500,
+      // Room for two node processes to start on a loaded machine before the kill.
+      timeoutMs: 3000,
       killGraceMs: 500,
     });
     expect(exit.status).toBe('timed-out');
@@ -136,7 +137,7 @@ describe('runAgent with a log that cannot be written', () => {
       argv: [
         node,
         '-e',
-        `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => console.log('still here'), 5)`,
+        `require('fs').writeFileSync(${JSON.stringify(pidFile)}, process.pid + '\\n'); setInterval(() => console.log('still here'), 5)`,
       ],
       logFile: '/dev/full',
     });

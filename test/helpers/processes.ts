@@ -31,12 +31,16 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/** Reads pids written one per line by a fixture agent, waiting for the file to appear. */
+/**
+ * Reads pids written one per line by a fixture agent, waiting for the file to appear. Only whole
+ * lines count: a file read halfway through its write must not yield a cut-off pid.
+ */
 export async function readPids(file: string, count = 1, timeoutMs = 10_000): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const text = await readFile(file, 'utf8').catch(() => '');
     const pids = text
+      .slice(0, text.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map(Number);

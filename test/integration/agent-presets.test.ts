@@ -258,7 +258,7 @@ describe('agent presets with stand-in CLIs', () => {
       [
         'version: 1',
         'phases:',
-        `  - { id: h, prompt: x, agent: { preset: claude, timeout: 1s, env: [STANDIN_RECORD_DIR, STANDIN_HANG] } }`,
+        `  - { id: h, prompt: x, agent: { preset: claude, timeout: 5s, env: [STANDIN_RECORD_DIR, STANDIN_HANG] } }`,
       ].join('\n'),
     );
     const running = runSubplan(['run', 'plan.yaml', '--json'], {

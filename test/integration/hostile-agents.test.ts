@@ -154,10 +154,10 @@ describe('hostile agents', () => {
     const result = await runPhases(repo, [
       `  - id: stubborn`,
       `    prompt: x`,
-      `    agent: { command: [${node}, ${JSON.stringify(fixtureAgent('ignore-sigterm.mjs'))}], timeout: 3s }`,
+      `    agent: { command: [${node}, ${JSON.stringify(fixtureAgent('ignore-sigterm.mjs'))}], timeout: 6s }`,
     ]);
     expect(result.exitCode).toBe(1);
-    expect(task(result, 'stubborn')?.reason).toContain('ran longer than its timeout (3000 ms)');
+    expect(task(result, 'stubborn')?.reason).toContain('ran longer than its timeout (6000 ms)');
     const spawned = result.events.find((e) => e.type === 'agent-spawned');
     const pid = spawned?.type === 'agent-spawned' ? spawned.pid : 0;
     expect(await waitForExit(pid)).toBe(true);

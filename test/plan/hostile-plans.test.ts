@@ -118,18 +118,21 @@ describe('hostile plans', () => {
       ...mutatedPlans(SEED, MUTATED).filter((_, i) => i % 47 === 0),
     ].slice(0, 25);
 
-    it.concurrent.each(sample.map((hostile) => [hostile.name, hostile] as const))(
+    it.concurrent.each(sample.map((hostile, index) => [hostile.name, hostile, index] as const))(
       '%s: validate and run exit 2 with located problems and write nothing',
-      async (_name, hostile) => {
-        await writeFile(join(repo.dir, 'plan.yaml'), hostile.bytes);
-        const inProcess = await readPlan(join(repo.dir, 'plan.yaml'));
+      async (_name, hostile, index) => {
+        // Cases run side by side: each has its own folder, so none reads another's plan.
+        const dir = join(repo.dir, `case-${index}`);
+        await mkdir(dir);
+        await writeFile(join(dir, 'plan.yaml'), hostile.bytes);
+        const inProcess = await readPlan(join(dir, 'plan.yaml'));
         if (inProcess.ok) return;
         for (const command of ['validate', 'run']) {
           const result = await execa(
             'node',
             [join(PROJECT_ROOT, 'bin/subplan.js'), command, 'plan.yaml'],
             {
-              cwd: repo.dir,
+              cwd: dir,
               reject: false,
               timeout: 60_000,
             },
@@ -138,6 +141,7 @@ describe('hostile plans', () => {
           expect(result.stdout).toBe('');
           expectDiagnosticLines(result.stderr, 'plan.yaml');
           expect(existsSync(join(repo.dir, '.subplan'))).toBe(false);
+          expect(existsSync(join(dir, '.subplan'))).toBe(false);
         }
       },
     );
