@@ -7,10 +7,10 @@ Feature: Running agents on several machines
 
   Background:
     Given a git repository with a file for every path in "mod{01..15}/a.ts"
-    And a Redis server, a shared git remote and 3 workers taking 4 tasks each
 
   Scenario: Fifteen subplans on three workers reach max_parallel exactly, never more, and all merge
-    Given a barrier that releases agents once 10 of them wait together, for 15 agents in all
+    Given a Redis server, a shared git remote and 3 workers taking 4 tasks each
+    And a barrier that releases agents once 10 of them wait together, for 15 agents in all
     And a plan "plan.yaml":
       """
       version: 1
@@ -37,12 +37,13 @@ Feature: Running agents on several machines
     And the result branch has "out/{subplan}.txt" for every agent task
 
   Scenario: A worker killed in the middle of a task: the task is re-delivered and the run completes
-    Given a plan "plan.yaml":
+    Given a Redis server, a shared git remote and 3 workers taking 4 tasks each, which give the tasks of a worker silent for 3 seconds to another
+    And a plan "plan.yaml":
       """
       version: 1
       max_parallel: 3
       agent:
-        command: ["<node>", "<agents>/sleep.mjs", "1500", "{phase}"]
+        command: ["<node>", "<agents>/counted.mjs", "<scratch>", "{phase}", "{prompt}", "two"]
       phases:
         - { id: one, prompt: "one" }
         - { id: two, prompt: "two" }
@@ -50,17 +51,19 @@ Feature: Running agents on several machines
       """
     When I start subplan on the workers with "run plan.yaml --json"
     And the worker that started "two" is killed with kill -9
+    And I release the agent of "two"
     And the run has finished
     Then it exits with code 0
     And 3 agent tasks succeeded
     And "two" was started again by another worker
     And the result branch contains these files:
-      | done/one   |
-      | done/two   |
-      | done/three |
+      | out/one.txt   |
+      | out/two.txt   |
+      | out/three.txt |
 
   Scenario: A second result for a finished task is ignored
-    Given a plan "plan.yaml":
+    Given a Redis server, a shared git remote and 3 workers taking 4 tasks each
+    And a plan "plan.yaml":
       """
       version: 1
       max_parallel: 2

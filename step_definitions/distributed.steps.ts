@@ -14,10 +14,20 @@ import type { SubplanWorld } from '../features/support/world.js';
 /** The index of the worker each scenario killed. */
 const killed = new WeakMap<SubplanWorld, number>();
 
+// Workers that keep a silent worker's tasks for 30 s: one starved of CPU on a loaded machine does
+// not see its tasks run a second time elsewhere.
 Given(
   'a Redis server, a shared git remote and {int} workers taking {int} tasks each',
   async function (this: SubplanWorld, workers: number, concurrency: number) {
     await startCluster(this, { workers, concurrency });
+  },
+);
+
+// For scenarios that kill a worker and wait for its tasks to be re-delivered.
+Given(
+  'a Redis server, a shared git remote and {int} workers taking {int} tasks each, which give the tasks of a worker silent for {int} seconds to another',
+  async function (this: SubplanWorld, workers: number, concurrency: number, seconds: number) {
+    await startCluster(this, { workers, concurrency, stallTimeoutMs: seconds * 1000 });
   },
 );
 

@@ -26,7 +26,12 @@ const clusters = new WeakMap<SubplanWorld, Cluster & { dir: string }>();
 
 export async function startCluster(
   world: SubplanWorld,
-  options: { workers: number; concurrency: number },
+  options: {
+    workers: number;
+    concurrency: number;
+    /** How long a silent worker keeps its tasks (see test/helpers/workers.ts). @default 30000 */
+    stallTimeoutMs?: number;
+  },
 ): Promise<Cluster> {
   if (clusters.has(world)) throw new Error('this scenario already has workers');
   const dir = await mkdtemp(join(tmpdir(), 'subplan-bdd-remote-'));
@@ -38,6 +43,7 @@ export async function startCluster(
       count: options.workers,
       redis: redis.socketPath,
       concurrency: options.concurrency,
+      ...(options.stallTimeoutMs !== undefined && { stallTimeoutMs: options.stallTimeoutMs }),
     });
     const cluster = { redis, workers, remote, dir, running: undefined };
     clusters.set(world, cluster);

@@ -2,6 +2,12 @@
  * `subplan worker` processes standing in for machines: each runs the built CLI with its own
  * workdir. `kill(i)` is `kill -9` of one of them; dispose kills every worker still alive. Each
  * worker's stderr is kept, so a test can wait for a task to start on a given worker.
+ *
+ * Workers give up on a silent worker's jobs after 30 s by default (BullMQ's lock, renewed every
+ * 15 s): a worker starved of CPU on a loaded machine keeps its jobs instead of seeing them run a
+ * second time elsewhere, which would break tests that count starts or agents at once. Only a test
+ * that kills a worker and waits for its jobs to be re-delivered passes a short `stallTimeoutMs`,
+ * with workers of its own.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +37,7 @@ export async function startWorkers(options: {
   count: number;
   redis: string;
   concurrency: number;
+  /** How long a silent worker keeps its jobs. @default 30000 */
   stallTimeoutMs?: number;
 }): Promise<Workers> {
   const dir = await mkdtemp(join(tmpdir(), 'subplan-workers-'));
@@ -48,7 +55,7 @@ export async function startWorkers(options: {
         '--workdir',
         join(dir, `w${i}`),
         '--stall-timeout',
-        String(options.stallTimeoutMs ?? 3000),
+        String(options.stallTimeoutMs ?? 30_000),
       ],
       { reject: false, stdin: 'ignore', stdout: 'ignore', cleanup: true },
     );

@@ -43,8 +43,8 @@ async function bareRemote(name: string): Promise<string> {
   return dir;
 }
 
-function distributed(remote: string): string[] {
-  return ['--executor', 'bullmq', '--redis', redis.socketPath, '--remote', remote];
+function distributed(remote: string, socketPath = redis.socketPath): string[] {
+  return ['--executor', 'bullmq', '--redis', socketPath, '--remote', remote];
 }
 
 function agentLine(argv: readonly string[]): string {
@@ -306,42 +306,60 @@ describe('the BullMQ executor with three workers', () => {
   });
 
   it('re-delivers the task of a worker killed mid-task, and the run completes', async () => {
+    // Workers of its own, on a Redis of its own: only they give up on a silent worker after 3 s
+    // (the shared workers wait 30 s, so that a worker starved of CPU keeps its jobs).
+    await using killableRedis = await startRedis();
+    await using killable = await startWorkers({
+      count: 3,
+      redis: killableRedis.socketPath,
+      concurrency: 4,
+      stallTimeoutMs: 3000,
+    });
     await using repo = await createTempRepo();
     const remote = await bareRemote('killed');
-    const plan = [
-      'version: 1',
-      'max_parallel: 3',
-      'agent:',
-      agentLine([node, fixtureAgent('sleep.mjs'), '1500', '{phase}']),
-      'phases:',
-      '  - { id: one, prompt: "one" }',
-      '  - { id: two, prompt: "two" }',
-      '  - { id: three, prompt: "three" }',
-    ].join('\n');
-    await writeFile(join(repo.dir, 'plan.yaml'), plan);
-    const running = runSubplan(['run', 'plan.yaml', '--json', ...distributed(remote)], {
-      cwd: repo.dir,
-    });
-    const marker = ' two: started';
-    const victim = await workers.waitFor(marker);
-    await workers.kill(victim);
-    const result = await running;
-    expect(result.stderr).not.toContain('internal error');
-    expect(result.exitCode).toBe(0);
-    expect(result.summary?.tasks.filter((t) => t.status === 'succeeded')).toHaveLength(4);
-    // Another worker ran the task again after BullMQ found it stalled.
-    const others = workers.list.filter((w, i) => i !== victim && w.stderr().includes(marker));
-    expect(others).toHaveLength(1);
-    const merged = await repo.git('ls-tree', '-r', '--name-only', 'HEAD', '--', '.');
-    expect(merged).toContain('README.md');
-    const done = await repo.git(
-      'ls-tree',
-      '-r',
-      '--name-only',
-      result.summary?.result_branch ?? 'missing',
-      'done',
-    );
-    expect(done.split('\n').sort()).toEqual(['done/one', 'done/three', 'done/two']);
+    const scratch = await mkdtemp(join(tmpdir(), 'subplan-killed-'));
+    try {
+      // "two" waits for <scratch>/release-two, created only once its worker is dead: it cannot
+      // finish on that worker first, so it is re-delivered for certain.
+      const plan = [
+        'version: 1',
+        'max_parallel: 3',
+        'agent:',
+        agentLine([node, fixtureAgent('counted.mjs'), scratch, '{phase}', '{prompt}', 'two']),
+        'phases:',
+        '  - { id: one, prompt: "one" }',
+        '  - { id: two, prompt: "two" }',
+        '  - { id: three, prompt: "three" }',
+      ].join('\n');
+      await writeFile(join(repo.dir, 'plan.yaml'), plan);
+      const running = runSubplan(
+        ['run', 'plan.yaml', '--json', ...distributed(remote, killableRedis.socketPath)],
+        { cwd: repo.dir },
+      );
+      const marker = ' two: started';
+      const victim = await killable.waitFor(marker);
+      await killable.kill(victim);
+      await writeFile(join(scratch, 'release-two'), 'go\n');
+      const result = await running;
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.exitCode).toBe(0);
+      expect(result.summary?.tasks.filter((t) => t.status === 'succeeded')).toHaveLength(4);
+      // Another worker ran the task again after BullMQ found it stalled.
+      const others = killable.list.filter((w, i) => i !== victim && w.stderr().includes(marker));
+      expect(others).toHaveLength(1);
+      const merged = await repo.git('ls-tree', '-r', '--name-only', 'HEAD', '--', '.');
+      expect(merged).toContain('README.md');
+      const out = await repo.git(
+        'ls-tree',
+        '-r',
+        '--name-only',
+        result.summary?.result_branch ?? 'missing',
+        'out',
+      );
+      expect(out.split('\n').sort()).toEqual(['out/one.txt', 'out/three.txt', 'out/two.txt']);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });
 
