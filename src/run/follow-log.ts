@@ -3,6 +3,7 @@
  * it from another thread or machine, so there is no event to wait on) and stops once the run is
  * no longer running and everything written has been read.
  */
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../core/index.js';
@@ -49,9 +50,15 @@ export async function followTaskLog(options: FollowLogOptions): Promise<void> {
   }
 }
 
+/** How long a run folder may stand with no holder written before it counts as abandoned. */
+const SETUP_GRACE_MS = 10_000;
+
 function isRunStillStarting(runDir: string): boolean {
   const holder = readLockHolder(runDir);
-  return holder !== undefined && !isLockHolderGone(holder);
+  if (holder !== undefined) return !isLockHolderGone(holder);
+  // The folder comes first, then the lock and its holder file: a fresh folder is a run setting up.
+  const made = statSync(runDir, { throwIfNoEntry: false });
+  return made !== undefined && Date.now() - (made.birthtimeMs || made.ctimeMs) < SETUP_GRACE_MS;
 }
 
 /** Writes whatever the file holds past `offset`; returns how many bytes that was. */

@@ -5,10 +5,11 @@
  * who holds it.
  */
 import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
 import { RunLockedError } from '../core/index.js';
 
 export interface RunLock {
@@ -63,7 +64,9 @@ export async function acquireRunLock(runDir: string, runId: string): Promise<Run
     host: hostname(),
     since: new Date().toISOString(),
   };
-  await writeFile(holderFile, `${JSON.stringify(holder)}\n`);
+  // Atomically (temp file, rename): a reader such as `logs --follow` or a second `run` sees the
+  // previous holder or this one, never a half-written file it would take for no holder at all.
+  await writeFileAtomic(holderFile, `${JSON.stringify(holder)}\n`);
   return {
     async release() {
       await release();
