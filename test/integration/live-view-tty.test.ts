@@ -31,15 +31,25 @@ async function screen(): Promise<string[]> {
   return lines;
 }
 
-/** Polls the screen until `ready` holds; fails with the last screen seen. */
+/**
+ * How long the screen may take to show what is expected. Generous on purpose: CI shares two cores
+ * among everything, and the last stage covers agents finishing and the merges.
+ */
+const WAIT_MS = 60_000;
+
+/** Polls the screen until `ready` holds; fails with the last screen seen after WAIT_MS. */
 async function waitForScreen(ready: (lines: string[]) => boolean): Promise<string[]> {
-  let lines: string[] = [];
-  for (let i = 0; i < 300; i++) {
-    lines = await screen();
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const lines = await screen();
     if (ready(lines)) return lines;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the screen did not show what was expected in ${WAIT_MS} ms:\n${lines.join('\n')}`,
+      );
+    }
     await sleep(50);
   }
-  throw new Error(`the screen never showed what was expected:\n${lines.join('\n')}`);
 }
 
 /** The live area: from its header line to the end of the screen. */
@@ -61,12 +71,14 @@ afterEach(async () => {
   await rm(tmuxDir, { recursive: true, force: true });
 });
 
-describe('live view on a terminal', () => {
+// Room for three screen waits of WAIT_MS each and the run around them.
+describe('live view on a terminal', { timeout: 4 * WAIT_MS }, () => {
   it('shows running tasks with their last lines and the counters, fits 80 and then 60 columns, and ends with the summary', async () => {
     await using repo = await createTempRepo();
     // Three agents print three lines each (the last one long) and wait at the barrier; the barrier
-    // expects more than will come, so it holds them until the test releases it.
-    await using barrier = await createBarrier({ target: 99, total: 99, deadlineMs: 60_000 });
+    // expects more than will come, so it holds them until the test releases it. Its deadline only
+    // frees the agents of a test that failed first, so it must not come while the screens are read.
+    await using barrier = await createBarrier({ target: 99, total: 99, deadlineMs: 4 * WAIT_MS });
     const chatty = (socket: boolean) =>
       JSON.stringify([
         process.execPath,
