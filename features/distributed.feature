@@ -37,7 +37,7 @@ Feature: Running agents on several machines
     And the result branch has "out/{subplan}.txt" for every agent task
 
   Scenario: A worker killed in the middle of a task: the task is re-delivered and the run completes
-    Given a Redis server, a shared git remote and 3 workers taking 4 tasks each, which give the tasks of a worker silent for 3 seconds to another
+    Given a Redis server, a shared git remote and 3 workers taking 4 tasks each, which give the tasks of a worker silent for 6 seconds to another
     And a plan "plan.yaml":
       """
       version: 1

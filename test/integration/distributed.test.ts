@@ -306,14 +306,14 @@ describe('the BullMQ executor with three workers', () => {
   });
 
   it('re-delivers the task of a worker killed mid-task, and the run completes', async () => {
-    // Workers of its own, on a Redis of its own: only they give up on a silent worker after 3 s
+    // Workers of its own, on a Redis of its own: only they give up on a silent worker after 6 s
     // (the shared workers wait 30 s, so that a worker starved of CPU keeps its jobs).
     await using killableRedis = await startRedis();
     await using killable = await startWorkers({
       count: 3,
       redis: killableRedis.socketPath,
       concurrency: 4,
-      stallTimeoutMs: 3000,
+      stallTimeoutMs: 6000,
     });
     await using repo = await createTempRepo();
     const remote = await bareRemote('killed');
