@@ -186,6 +186,7 @@ function report(graphs, seedScenario, population) {
             geometricMean(runs.map((r) => r.scheduled_span_ms / r.lower_bound_ms)),
           ),
           median_task_overhead_ms: round(median(runs.map((r) => r.median_task_overhead_ms)), 1),
+          median_first_agent_ms: median(runs.map((r) => r.first_agent_ms)),
           runs_not_succeeded: runs.filter((r) => r.status !== 'succeeded').length,
         },
       ];
@@ -247,6 +248,7 @@ function report(graphs, seedScenario, population) {
     across[v].mean_over_nominal_lower_bound.toFixed(2),
     graphs.map((g) => g.runs[v].makespan_ms).join(' / '),
     String(across[v].median_task_overhead_ms),
+    String(across[v].median_first_agent_ms),
   ]);
   const table = [
     `${graphs.length} random plans (${graphs.map((g) => `${g.phases} phases, ${g.runs.ready_queue_known.agent_tasks} agent tasks`).join('; ')}), max_parallel ${MAX_PARALLEL}`,
@@ -263,11 +265,12 @@ function report(graphs, seedScenario, population) {
         'mean /nominal LB',
         'makespans (ms)',
         'task overhead ms',
+        'first agent ms',
       ],
       rows,
     ),
     `predicted with the sleeps and no overhead (simulateSchedule, machine-independent): planned ${graphs.map((g) => g.predicted.planned.toFixed(2)).join(' / ')}, longest path ${graphs.map((g) => g.predicted.longest_path.toFixed(2)).join(' / ')}, FIFO ${graphs.map((g) => g.predicted.fifo.toFixed(2)).join(' / ')} × the nominal bound; the tight bound is ${graphs.map((g) => g.predicted.ancestry_bound_over_lower_bound.toFixed(2)).join(' / ')} × it`,
-    `LB = max(critical path, agent work / max_parallel) of each run's measured task durations; tight LB = the larger bound counting that a task's ancestors' work ends before it starts (ancestryBoundMs); span = first agent start to last task end (no setup, no teardown); simulated = the ready queue played with the measured durations and no gaps; nominal LB = the bound of the sleeps; task overhead = median agent duration − its sleep`,
+    `LB = max(critical path, agent work / max_parallel) of each run's measured task durations; tight LB = the larger bound counting that a task's ancestors' work ends before it starts (ancestryBoundMs); span = first agent start to last task end (no setup, no teardown); simulated = the ready queue played with the measured durations and no gaps; nominal LB = the bound of the sleeps; task overhead = median agent duration − its sleep; first agent = from the runPlan call to the first agent process`,
     `seed scenario (1 phase, ${SEED_SCENARIO.leaves} subplans, max_parallel ${SEED_SCENARIO.maxParallel}): makespan ${seedKnown.makespan_ms} ms = ${seedKnown.over_lower_bound}x measured LB, ${seedKnown.over_nominal_lower_bound}x ideal (${seedKnown.nominal_lower_bound_ms} ms); without estimates ${seedScenario.unknown.over_lower_bound}x / ${seedScenario.unknown.over_nominal_lower_bound}x`,
   ].join('\n');
   const met = (/** @type {boolean} */ ok) => (ok ? 'met' : 'NOT met');
@@ -370,6 +373,11 @@ function report(graphs, seedScenario, population) {
       unit: 'x',
       better: 'higher',
     }),
+    'random.first_agent_ms': metric(known.median_first_agent_ms, {
+      unit: 'ms',
+      better: 'lower',
+      description: 'from the runPlan call to the first agent process (median, estimates known)',
+    }),
     'random.task_overhead_ms': metric(known.median_task_overhead_ms, {
       unit: 'ms',
       better: 'lower',
@@ -455,6 +463,7 @@ async function measure(repoDir, plan, seed, policy, maxParallel) {
   const events = [];
   // Every variant runs the same plan on the same repository: each must run its agents.
   const common = { plan, repoDir, env: process.env, noCache: true };
+  const calledAt = Date.now();
   let summary;
   if (policy === 'waves') {
     const executor = new WaveExecutor({
@@ -509,6 +518,9 @@ async function measure(repoDir, plan, seed, policy, maxParallel) {
     // From the first agent start to the last task's end: the makespan without the run's setup
     // (repository, decomposition) and teardown (removing worktrees).
     scheduled_span_ms: scheduledSpan(summary.tasks),
+    // The run's fixed start: repository, graph, lock, ranks and the executor's threads, until
+    // the first agent process exists.
+    first_agent_ms: firstAgentMs(events, calledAt),
     median_task_overhead_ms: Math.round(
       median(agents.map((t) => (t.duration_ms ?? 0) - taskDurationMs(seed, t.id))),
     ),
@@ -657,6 +669,12 @@ function graphOfMeasured(tasks, summaryTasks) {
           },
     ),
   );
+}
+
+/** Milliseconds from `calledAt` to the first agent-spawned event. @param {object[]} events @param {number} calledAt */
+function firstAgentMs(events, calledAt) {
+  const spawned = events.find((e) => e.type === 'agent-spawned');
+  return spawned ? Date.parse(spawned.ts) - calledAt : 0;
 }
 
 /** @param {readonly { started_at: string | null, finished_at: string | null, kind: string }[]} tasks */
