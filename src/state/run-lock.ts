@@ -66,7 +66,9 @@ export async function acquireRunLock(runDir: string, runId: string): Promise<Run
   };
   // Atomically (temp file, rename): a reader such as `logs --follow` or a second `run` sees the
   // previous holder or this one, never a half-written file it would take for no holder at all.
-  await writeFileAtomic(holderFile, `${JSON.stringify(holder)}\n`);
+  // No fsync: after a machine crash the holder is gone whatever the file says, and a run's start
+  // should not wait on the disk for it.
+  await writeFileAtomic(holderFile, `${JSON.stringify(holder)}\n`, { fsync: false });
   return {
     async release() {
       await release();
