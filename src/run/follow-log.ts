@@ -19,6 +19,11 @@ export interface FollowLogOptions {
   readonly signal?: AbortSignal;
   /** @default 200 */
   readonly pollMs?: number;
+  /**
+   * How long a run folder may stand with neither state nor lock holder before following it
+   * stops, as for an abandoned run. @default 10000
+   */
+  readonly setupGraceMs?: number;
 }
 
 export async function followTaskLog(options: FollowLogOptions): Promise<void> {
@@ -41,7 +46,7 @@ export async function followTaskLog(options: FollowLogOptions): Promise<void> {
     const settled = state.ok
       ? state.state.status !== 'running' ||
         (task !== undefined && !['pending', 'queued', 'running'].includes(task.status))
-      : !isRunStillStarting(paths.runDir);
+      : !isRunStillStarting(paths.runDir, options.setupGraceMs ?? SETUP_GRACE_MS);
     if (settled) {
       offset += await readFrom(file, offset, options.onText);
       return;
@@ -50,15 +55,14 @@ export async function followTaskLog(options: FollowLogOptions): Promise<void> {
   }
 }
 
-/** How long a run folder may stand with no holder written before it counts as abandoned. */
 const SETUP_GRACE_MS = 10_000;
 
-function isRunStillStarting(runDir: string): boolean {
+function isRunStillStarting(runDir: string, graceMs: number): boolean {
   const holder = readLockHolder(runDir);
   if (holder !== undefined) return !isLockHolderGone(holder);
   // The folder comes first, then the lock and its holder file: a fresh folder is a run setting up.
   const made = statSync(runDir, { throwIfNoEntry: false });
-  return made !== undefined && Date.now() - (made.birthtimeMs || made.ctimeMs) < SETUP_GRACE_MS;
+  return made !== undefined && Date.now() - (made.birthtimeMs || made.ctimeMs) < graceMs;
 }
 
 /** Writes whatever the file holds past `offset`; returns how many bytes that was. */
