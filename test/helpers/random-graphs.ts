@@ -1,7 +1,12 @@
-/** Random task graphs for property tests of the schedule: chains and fans of agent tasks. */
+/** Task graphs for tests of the schedule: agent nodes, and random chains and fans of them. */
 import { seededRandom } from '../../src/core/index.js';
 import { TaskGraph } from '../../src/schedule/index.js';
 import type { TaskNode } from '../../src/schedule/index.js';
+
+/** An agent task that is its own phase, starting from `startFrom` (null: the run's base). */
+export function agentNode(id: string, weightMs: number, startFrom: string | null = null): TaskNode {
+  return { kind: 'agent', id, phase: id, startFrom, weightMs };
+}
 
 /**
  * `count` graphs of `tasks` agent tasks each; a task starts from an earlier one with probability
@@ -16,13 +21,7 @@ export function randomGraphs(
     const tasks: TaskNode[] = [];
     for (let i = 0; i < options.tasks; i++) {
       const from = i > 0 && random() < options.linked ? `t${Math.floor(random() * i)}` : null;
-      tasks.push({
-        kind: 'agent',
-        id: `t${i}`,
-        phase: `t${i}`,
-        startFrom: from,
-        weightMs: Math.round(50 + 2000 * random() ** 3),
-      });
+      tasks.push(agentNode(`t${i}`, Math.round(50 + 2000 * random() ** 3), from));
     }
     return new TaskGraph(tasks);
   });

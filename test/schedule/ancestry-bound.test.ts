@@ -5,16 +5,7 @@ import {
   scheduleBounds,
   searchRanks,
 } from '../../src/schedule/index.js';
-import type { TaskNode } from '../../src/schedule/index.js';
-import { randomGraphs } from '../helpers/random-graphs.js';
-
-const agent = (id: string, weightMs: number, startFrom: string | null = null): TaskNode => ({
-  kind: 'agent',
-  id,
-  phase: id,
-  startFrom,
-  weightMs,
-});
+import { agentNode as agent, randomGraphs } from '../helpers/random-graphs.js';
 
 describe('ancestryBoundMs', () => {
   it('counts the work that must end before a long task can start', () => {

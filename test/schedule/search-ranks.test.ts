@@ -6,16 +6,7 @@ import {
   searchRanks,
   simulateSchedule,
 } from '../../src/schedule/index.js';
-import type { TaskNode } from '../../src/schedule/index.js';
-import { randomGraphs } from '../helpers/random-graphs.js';
-
-const agent = (id: string, weightMs: number, startFrom: string | null = null): TaskNode => ({
-  kind: 'agent',
-  id,
-  phase: id,
-  startFrom,
-  weightMs,
-});
+import { agentNode as agent, randomGraphs } from '../helpers/random-graphs.js';
 
 // Two slots, tasks of 3, 3, 2, 2 and 2 s: longest first puts both 3s side by side and ends at 7 s;
 // one slot running 3 + 3 and the other 2 + 2 + 2 ends at 6 s, the bound (12 s of work / 2).
