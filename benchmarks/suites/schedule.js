@@ -555,27 +555,10 @@ async function predictPopulation(repoDir, writePlan) {
       (planName) => planYaml(planName, seed, shape, MAX_PARALLEL),
       `bench-population-${seed}`,
     );
-    const baseCommit = await resolveCommit(repo, plan.base);
-    const { graph: unweighted, trees } = await prepareGraph({
-      plan,
-      repo,
-      baseCommit,
-      history: new Map(),
-    });
-    const agentIds = unweighted
-      .tasks()
-      .filter((t) => t.kind === 'agent')
-      .map((t) => t.id);
-    // Without history every agent task weighs the same: the graph the scheduler ranks.
-    const equal = buildTaskGraph(plan, new Map(), trees);
+    const { equal, withSleeps } = await planGraphs(repo, plan);
     for (let draw = 0; draw < POPULATION.draws; draw++) {
       // Draw 0 is the sleeps the measured runs of this seed use.
-      const durationSeed = draw === 0 ? seed : seed * 1000 + draw;
-      const known = buildTaskGraph(
-        plan,
-        new Map(agentIds.map((id) => [id, taskDurationMs(durationSeed, id)])),
-        trees,
-      );
+      const known = withSleeps(draw === 0 ? seed : seed * 1000 + draw);
       const bound = scheduleBounds(known, MAX_PARALLEL).lowerBoundMs;
       const actual = (/** @type {string} */ id) => known.get(id).weightMs;
       ratios.planned.push(simulateSchedule(known, MAX_PARALLEL).makespanMs / bound);
@@ -610,26 +593,35 @@ async function predictPopulation(repoDir, writePlan) {
 }
 
 /**
+ * The plan's task graph as runPlan builds it: with equal weights, as a plan without history gets
+ * them (`equal`), and weighted by the sleeps of a duration seed (`withSleeps`).
+ * @param {import('../../dist/git/index.js').Repo} repo @param {object} plan
+ */
+async function planGraphs(repo, plan) {
+  const baseCommit = await resolveCommit(repo, plan.base);
+  const { graph, trees } = await prepareGraph({ plan, repo, baseCommit, history: new Map() });
+  const agentIds = graph
+    .tasks()
+    .filter((t) => t.kind === 'agent')
+    .map((t) => t.id);
+  return {
+    equal: graph,
+    withSleeps: (/** @type {number} */ durationSeed) =>
+      buildTaskGraph(
+        plan,
+        new Map(agentIds.map((id) => [id, taskDurationMs(durationSeed, id)])),
+        trees,
+      ),
+  };
+}
+
+/**
  * The plan's graph with the nominal sleeps as weights, played by simulateSchedule in each order,
  * over its nominal bound: what each policy gets on this graph on a machine with no overhead.
  * @param {string} repoDir @param {object} plan @param {number} seed @param {number} maxParallel
  */
 export async function predictRatios(repoDir, plan, seed, maxParallel) {
-  const repo = await openRepo(repoDir);
-  const baseCommit = await resolveCommit(repo, plan.base);
-  const { graph: shape, trees } = await prepareGraph({
-    plan,
-    repo,
-    baseCommit,
-    history: new Map(),
-  });
-  const weights = new Map(
-    shape
-      .tasks()
-      .filter((t) => t.kind === 'agent')
-      .map((t) => [t.id, taskDurationMs(seed, t.id)]),
-  );
-  const graph = buildTaskGraph(plan, weights, trees);
+  const graph = (await planGraphs(await openRepo(repoDir), plan)).withSleeps(seed);
   const bound = scheduleBounds(graph, maxParallel).lowerBoundMs;
   const ratio = (/** @type {'planned' | 'longest-path' | 'fifo'} */ order) =>
     round(simulateSchedule(graph, maxParallel, { order }).makespanMs / bound);
