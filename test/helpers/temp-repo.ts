@@ -1,5 +1,5 @@
 /**
- * A real git repository in a temp directory, removed on dispose (`await using repo = ...`).
+ * Temp directories and real git repositories in them, removed on dispose (`await using repo = ...`).
  * Commits use a fixed identity so tests do not depend on the machine's git config.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,10 +16,25 @@ export interface TempRepo extends AsyncDisposable {
 
 const IDENTITY = ['-c', 'user.name=subplan tests', '-c', 'user.email=tests@localhost'];
 
+export interface TempDir extends AsyncDisposable {
+  readonly dir: string;
+}
+
+/** An empty temp directory, removed with all it holds on dispose. */
+export async function createTempDir(prefix = 'subplan-test-'): Promise<TempDir> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return {
+    dir,
+    async [Symbol.asyncDispose]() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function createTempRepo(
   files: Record<string, string> = { 'README.md': '# test\n' },
 ): Promise<TempRepo> {
-  const dir = await mkdtemp(join(tmpdir(), 'subplan-test-'));
+  const { dir, [Symbol.asyncDispose]: dispose } = await createTempDir();
   const git = async (...args: string[]) =>
     (await execa('git', [...IDENTITY, ...args], { cwd: dir, env: { GIT_CONFIG_NOSYSTEM: '1' } }))
       .stdout;
@@ -42,9 +57,7 @@ export async function createTempRepo(
     git,
     write,
     commitAll,
-    async [Symbol.asyncDispose]() {
-      await rm(dir, { recursive: true, force: true });
-    },
+    [Symbol.asyncDispose]: dispose,
   };
 }
 

@@ -15,7 +15,7 @@ import { publishLateResult } from '../helpers/late-result.js';
 import { startRedis } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
 import { runSubplan } from '../helpers/run-cli.js';
-import { createTempRepo, fixtureAgent } from '../helpers/temp-repo.js';
+import { createTempDir, createTempRepo, fixtureAgent } from '../helpers/temp-repo.js';
 import { startWorkers } from '../helpers/workers.js';
 import type { Workers } from '../helpers/workers.js';
 
@@ -205,104 +205,92 @@ describe('the BullMQ executor with three workers', () => {
   it('fail-fast reaches a remote worker and kills its agent', async () => {
     await using repo = await createTempRepo();
     const remote = await bareRemote('cancel');
-    const scratch = await mkdtemp(join(tmpdir(), 'subplan-cancel-'));
-    const pidFile = join(scratch, 'slow.pid');
-    try {
-      const plan = [
-        'version: 1',
-        'max_parallel: 2',
-        'phases:',
-        '  - id: slow',
-        '    prompt: "never ends"',
-        '    agent:',
-        `    ${agentLine([node, fixtureAgent('sleep-forever.mjs'), pidFile])}`,
-        '  - id: broken',
-        '    prompt: "fails once slow runs"',
-        '    agent:',
-        `    ${agentLine([node, fixtureAgent('fail-after-file.mjs'), pidFile])}`,
-      ].join('\n');
-      await writeFile(join(repo.dir, 'plan.yaml'), plan);
-      const result = await runSubplan(
-        ['run', 'plan.yaml', '--json', '--fail-fast', ...distributed(remote)],
-        { cwd: repo.dir },
-      );
-      expect(result.exitCode).toBe(1);
-      const status = Object.fromEntries(result.summary?.tasks.map((t) => [t.id, t.status]) ?? []);
-      expect(status['broken']).toBe('failed');
-      expect(status['slow']).toBe('cancelled');
-      const [pid] = await readPids(pidFile);
-      expect(await waitForExit(pid ?? 0, 10_000)).toBe(true);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    await using scratch = await createTempDir('subplan-cancel-');
+    const pidFile = join(scratch.dir, 'slow.pid');
+    const plan = [
+      'version: 1',
+      'max_parallel: 2',
+      'phases:',
+      '  - id: slow',
+      '    prompt: "never ends"',
+      '    agent:',
+      `    ${agentLine([node, fixtureAgent('sleep-forever.mjs'), pidFile])}`,
+      '  - id: broken',
+      '    prompt: "fails once slow runs"',
+      '    agent:',
+      `    ${agentLine([node, fixtureAgent('fail-after-file.mjs'), pidFile])}`,
+    ].join('\n');
+    await writeFile(join(repo.dir, 'plan.yaml'), plan);
+    const result = await runSubplan(
+      ['run', 'plan.yaml', '--json', '--fail-fast', ...distributed(remote)],
+      { cwd: repo.dir },
+    );
+    expect(result.exitCode).toBe(1);
+    const status = Object.fromEntries(result.summary?.tasks.map((t) => [t.id, t.status]) ?? []);
+    expect(status['broken']).toBe('failed');
+    expect(status['slow']).toBe('cancelled');
+    const [pid] = await readPids(pidFile);
+    expect(await waitForExit(pid ?? 0, 10_000)).toBe(true);
   });
 
   it('Ctrl-C on the coordinator kills the agent on the worker', async () => {
     await using repo = await createTempRepo();
     const remote = await bareRemote('interrupt');
-    const scratch = await mkdtemp(join(tmpdir(), 'subplan-interrupt-'));
-    const pidFile = join(scratch, 'agent.pid');
-    try {
-      const plan = [
-        'version: 1',
-        'max_parallel: 1',
-        'agent:',
-        agentLine([node, fixtureAgent('sleep-forever.mjs'), pidFile]),
-        'phases:',
-        '  - { id: forever, prompt: "never ends" }',
-      ].join('\n');
-      await writeFile(join(repo.dir, 'plan.yaml'), plan);
-      const controller = new AbortController();
-      const running = runSubplan(['run', 'plan.yaml', '--json', ...distributed(remote)], {
-        cwd: repo.dir,
-        signal: controller.signal,
-      });
-      const [pid] = await readPids(pidFile);
-      controller.abort('SIGINT');
-      const result = await running;
-      expect(result.exitCode).toBe(130);
-      expect(result.summary?.tasks.find((t) => t.id === 'forever')?.status).toBe('cancelled');
-      expect(await waitForExit(pid ?? 0, 10_000)).toBe(true);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    await using scratch = await createTempDir('subplan-interrupt-');
+    const pidFile = join(scratch.dir, 'agent.pid');
+    const plan = [
+      'version: 1',
+      'max_parallel: 1',
+      'agent:',
+      agentLine([node, fixtureAgent('sleep-forever.mjs'), pidFile]),
+      'phases:',
+      '  - { id: forever, prompt: "never ends" }',
+    ].join('\n');
+    await writeFile(join(repo.dir, 'plan.yaml'), plan);
+    const controller = new AbortController();
+    const running = runSubplan(['run', 'plan.yaml', '--json', ...distributed(remote)], {
+      cwd: repo.dir,
+      signal: controller.signal,
+    });
+    const [pid] = await readPids(pidFile);
+    controller.abort('SIGINT');
+    const result = await running;
+    expect(result.exitCode).toBe(130);
+    expect(result.summary?.tasks.find((t) => t.id === 'forever')?.status).toBe('cancelled');
+    expect(await waitForExit(pid ?? 0, 10_000)).toBe(true);
   });
 
   it('resumes a run interrupted with Ctrl-C: the earlier cancel does not cancel it again', async () => {
     await using repo = await createTempRepo();
     const remote = await bareRemote('interrupt-resume');
-    const scratch = await mkdtemp(join(tmpdir(), 'subplan-interrupt-resume-'));
-    const go = join(scratch, 'go');
-    try {
-      const plan = [
-        'version: 1',
-        'max_parallel: 1',
-        'agent:',
-        agentLine([node, fixtureAgent('fail-after-file.mjs'), go, '0']),
-        'phases:',
-        '  - { id: waits-for-go, prompt: "waits until the test says go" }',
-      ].join('\n');
-      await writeFile(join(repo.dir, 'plan.yaml'), plan);
-      const controller = new AbortController();
-      const running = runSubplan(['run', 'plan.yaml', '--json', ...distributed(remote)], {
-        cwd: repo.dir,
-        signal: controller.signal,
-      });
-      await workers.waitFor(' waits-for-go: started');
-      controller.abort('SIGINT');
-      const interrupted = await running;
-      expect(interrupted.exitCode).toBe(130);
-      await writeFile(go, 'go\n');
-      const runId = interrupted.summary?.run_id ?? 'missing';
-      const resumed = await runSubplan(['resume', runId, '--json', ...distributed(remote)], {
-        cwd: repo.dir,
-      });
-      expect(resumed.stderr).not.toContain('internal error');
-      expect(resumed.summary?.tasks.find((t) => t.id === 'waits-for-go')?.status).toBe('succeeded');
-      expect(resumed.exitCode).toBe(0);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    await using scratch = await createTempDir('subplan-interrupt-resume-');
+    const go = join(scratch.dir, 'go');
+    const plan = [
+      'version: 1',
+      'max_parallel: 1',
+      'agent:',
+      agentLine([node, fixtureAgent('fail-after-file.mjs'), go, '0']),
+      'phases:',
+      '  - { id: waits-for-go, prompt: "waits until the test says go" }',
+    ].join('\n');
+    await writeFile(join(repo.dir, 'plan.yaml'), plan);
+    const controller = new AbortController();
+    const running = runSubplan(['run', 'plan.yaml', '--json', ...distributed(remote)], {
+      cwd: repo.dir,
+      signal: controller.signal,
+    });
+    await workers.waitFor(' waits-for-go: started');
+    controller.abort('SIGINT');
+    const interrupted = await running;
+    expect(interrupted.exitCode).toBe(130);
+    await writeFile(go, 'go\n');
+    const runId = interrupted.summary?.run_id ?? 'missing';
+    const resumed = await runSubplan(['resume', runId, '--json', ...distributed(remote)], {
+      cwd: repo.dir,
+    });
+    expect(resumed.stderr).not.toContain('internal error');
+    expect(resumed.summary?.tasks.find((t) => t.id === 'waits-for-go')?.status).toBe('succeeded');
+    expect(resumed.exitCode).toBe(0);
   });
 
   it('re-delivers the task of a worker killed mid-task, and the run completes', async () => {
@@ -317,49 +305,45 @@ describe('the BullMQ executor with three workers', () => {
     });
     await using repo = await createTempRepo();
     const remote = await bareRemote('killed');
-    const scratch = await mkdtemp(join(tmpdir(), 'subplan-killed-'));
-    try {
-      // "two" waits for <scratch>/release-two, created only once its worker is dead: it cannot
-      // finish on that worker first, so it is re-delivered for certain.
-      const plan = [
-        'version: 1',
-        'max_parallel: 3',
-        'agent:',
-        agentLine([node, fixtureAgent('counted.mjs'), scratch, '{phase}', '{prompt}', 'two']),
-        'phases:',
-        '  - { id: one, prompt: "one" }',
-        '  - { id: two, prompt: "two" }',
-        '  - { id: three, prompt: "three" }',
-      ].join('\n');
-      await writeFile(join(repo.dir, 'plan.yaml'), plan);
-      const running = runSubplan(
-        ['run', 'plan.yaml', '--json', ...distributed(remote, killableRedis.socketPath)],
-        { cwd: repo.dir },
-      );
-      const marker = ' two: started';
-      const victim = await killable.waitFor(marker);
-      await killable.kill(victim);
-      await writeFile(join(scratch, 'release-two'), 'go\n');
-      const result = await running;
-      expect(result.stderr).not.toContain('internal error');
-      expect(result.exitCode).toBe(0);
-      expect(result.summary?.tasks.filter((t) => t.status === 'succeeded')).toHaveLength(4);
-      // Another worker ran the task again after BullMQ found it stalled.
-      const others = killable.list.filter((w, i) => i !== victim && w.stderr().includes(marker));
-      expect(others).toHaveLength(1);
-      const merged = await repo.git('ls-tree', '-r', '--name-only', 'HEAD', '--', '.');
-      expect(merged).toContain('README.md');
-      const out = await repo.git(
-        'ls-tree',
-        '-r',
-        '--name-only',
-        result.summary?.result_branch ?? 'missing',
-        'out',
-      );
-      expect(out.split('\n').sort()).toEqual(['out/one.txt', 'out/three.txt', 'out/two.txt']);
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    await using scratch = await createTempDir('subplan-killed-');
+    // "two" waits for <scratch>/release-two, created only once its worker is dead: it cannot
+    // finish on that worker first, so it is re-delivered for certain.
+    const plan = [
+      'version: 1',
+      'max_parallel: 3',
+      'agent:',
+      agentLine([node, fixtureAgent('counted.mjs'), scratch.dir, '{phase}', '{prompt}', 'two']),
+      'phases:',
+      '  - { id: one, prompt: "one" }',
+      '  - { id: two, prompt: "two" }',
+      '  - { id: three, prompt: "three" }',
+    ].join('\n');
+    await writeFile(join(repo.dir, 'plan.yaml'), plan);
+    const running = runSubplan(
+      ['run', 'plan.yaml', '--json', ...distributed(remote, killableRedis.socketPath)],
+      { cwd: repo.dir },
+    );
+    const marker = ' two: started';
+    const victim = await killable.waitFor(marker);
+    await killable.kill(victim);
+    await writeFile(join(scratch.dir, 'release-two'), 'go\n');
+    const result = await running;
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.exitCode).toBe(0);
+    expect(result.summary?.tasks.filter((t) => t.status === 'succeeded')).toHaveLength(4);
+    // Another worker ran the task again after BullMQ found it stalled.
+    const others = killable.list.filter((w, i) => i !== victim && w.stderr().includes(marker));
+    expect(others).toHaveLength(1);
+    const merged = await repo.git('ls-tree', '-r', '--name-only', 'HEAD', '--', '.');
+    expect(merged).toContain('README.md');
+    const out = await repo.git(
+      'ls-tree',
+      '-r',
+      '--name-only',
+      result.summary?.result_branch ?? 'missing',
+      'out',
+    );
+    expect(out.split('\n').sort()).toEqual(['out/one.txt', 'out/three.txt', 'out/two.txt']);
   });
 });
 
