@@ -3,10 +3,10 @@
  * exited non-zero, or printed "internal error", fails unless a step looked at the exit code.
  * Without it, a scenario asserting only on, say, files could pass on a run that broke halfway.
  */
-import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { After, Before, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { startedBefore } from '../../test/helpers/processes.js';
 import { killQuietly } from './world.js';
 import type { SubplanWorld } from './world.js';
 
@@ -62,24 +62,6 @@ async function killLeftoverAgents(world: SubplanWorld): Promise<void> {
       .split('\n')
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 0))
-      if (startedBy(pid, written)) killQuietly(pid, 'SIGKILL');
-  }
-}
-
-/**
- * Whether process `pid` started before `timeMs` (the pid file's write, plus a tick's slack):
- * an agent that died long ago may have left its pid to an unrelated process since.
- */
-function startedBy(pid: number, timeMs: number): boolean {
-  try {
-    // Field 22 of /proc/PID/stat, after the parenthesised command name: start time in ticks
-    // since boot (100 per second on Linux).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-    const bootMs = Date.now() - uptimeS * 1000;
-    return bootMs + ticks * 10 <= timeMs + 100;
-  } catch {
-    return false;
+      if (startedBefore(pid, written)) killQuietly(pid, 'SIGKILL');
   }
 }

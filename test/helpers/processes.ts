@@ -24,10 +24,28 @@ export async function waitForExit(pid: number, timeoutMs = 5000): Promise<boolea
 
 /** A zombie has exited; only its parent's bookkeeping remains. */
 function isZombie(pid: number): boolean {
+  return statFields(pid)?.[0] === 'Z';
+}
+
+/**
+ * Whether process `pid` exists and started by `timeMs` (give or take a clock tick): a process
+ * that died long ago may have left its pid to an unrelated one since.
+ */
+export function startedBefore(pid: number, timeMs: number): boolean {
+  // Field 22 of the stat line: start time in ticks since boot (100 per second on Linux).
+  const ticks = Number(statFields(pid)?.[19]);
+  if (!Number.isFinite(ticks)) return false;
+  const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - uptimeS * 1000 + ticks * 10 <= timeMs + 100;
+}
+
+/** Fields 3 onward of /proc/PID/stat (after the parenthesised name); undefined once it is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
-    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
