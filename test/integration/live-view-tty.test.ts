@@ -7,12 +7,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBarrier } from '../helpers/barrier.js';
 import { PROJECT_ROOT, ensureBuilt } from '../helpers/ensure-built.js';
+import { WAIT_MS, waitUntil } from '../helpers/wait.js';
 import { createTempRepo, fixtureAgent } from '../helpers/temp-repo.js';
 
 const TMUX = '/usr/bin/tmux';
@@ -31,25 +31,17 @@ async function screen(): Promise<string[]> {
   return lines;
 }
 
-/**
- * How long the screen may take to show what is expected. Generous on purpose: CI shares two cores
- * among everything, and the last stage covers agents finishing and the merges.
- */
-const WAIT_MS = 60_000;
-
-/** Polls the screen until `ready` holds; fails with the last screen seen after WAIT_MS. */
+/** Polls the screen until `ready` holds; fails with the last screen seen. */
 async function waitForScreen(ready: (lines: string[]) => boolean): Promise<string[]> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const lines = await screen();
-    if (ready(lines)) return lines;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the screen did not show what was expected in ${WAIT_MS} ms:\n${lines.join('\n')}`,
-      );
-    }
-    await sleep(50);
-  }
+  let lines: string[] = [];
+  return waitUntil(
+    () => `the screen to show what was expected; it shows:\n${lines.join('\n')}`,
+    async () => {
+      lines = await screen();
+      return ready(lines) && lines;
+    },
+    50,
+  );
 }
 
 /** The live area: from its header line to the end of the screen. */

@@ -1,11 +1,11 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { runPaths } from '../../src/state/index.js';
 import { MemoryStream } from '../helpers/memory-stream.js';
 import { runSubplan } from '../helpers/run-cli.js';
+import { WAIT_MS, waitUntil } from '../helpers/wait.js';
 import { createTempRepo } from '../helpers/temp-repo.js';
 
 /** Prints "first", waits for RELEASE, prints "second" on stderr and "third". */
@@ -15,21 +15,6 @@ console.log('first');
 const wait = () => fs.existsSync(process.argv[1]) ? (console.error('second'), console.log('third')) : setTimeout(wait, 20);
 wait();
 `;
-
-/**
- * How long a wait for the run to get somewhere may take. Generous on purpose: CI shares two cores
- * among everything, and a wait that gives up early fails a correct product.
- */
-const WAIT_MS = 60_000;
-
-/** Polls `probe` until it holds; fails saying what never came after WAIT_MS. */
-async function waitUntil(what: string, probe: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`waited ${WAIT_MS} ms for ${what}`);
-    await sleep(20);
-  }
-}
 
 // Room for three waits of WAIT_MS each and the run around them.
 describe('subplan logs', { timeout: 4 * WAIT_MS }, () => {

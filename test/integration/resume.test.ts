@@ -1,36 +1,20 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/ensure-built.js';
 import { acquireRunLock, readRunState, runPaths } from '../../src/state/index.js';
 import { isRunning, waitForExit } from '../helpers/processes.js';
 import { runSubplan } from '../helpers/run-cli.js';
+import { WAIT_MS, waitUntil } from '../helpers/wait.js';
 import { createTempRepo } from '../helpers/temp-repo.js';
 import type { TempRepo } from '../helpers/temp-repo.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-/**
- * How long a wait for the run to get somewhere may take. Generous on purpose: CI shares two cores
- * among everything, and a wait that gives up early fails a correct product.
- */
-const WAIT_MS = 60_000;
 /** Tests that wait for a run in the middle: room for their waits and the runs around them. */
 const WAITING_TEST_MS = 240_000;
-
-/** Polls `probe` until it gives a value; fails saying what never came after WAIT_MS. */
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`waited ${WAIT_MS} ms for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Waits until the agent of `task` has recorded itself in COUNTER: it really runs. */
 async function waitForAgent(counter: string, task: string): Promise<void> {
