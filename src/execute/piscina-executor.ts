@@ -46,7 +46,9 @@ export class PiscinaExecutor implements Executor {
     this.#pool = new Piscina({
       filename: (
         options.workerFile ??
-        new URL(fromSource ? './worker-source-loader.mjs' : './worker.js', import.meta.url)
+        // A build loads its worker as one bundled file (scripts/bundle-worker.js): a new thread
+        // starts its first agent sooner.
+        new URL(fromSource ? './worker-source-loader.mjs' : './worker.bundle.js', import.meta.url)
       ).href,
       minThreads: this.threads,
       maxThreads: this.threads,
