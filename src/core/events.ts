@@ -151,6 +151,8 @@ export interface WarningEvent extends EventBase {
   readonly type: 'warning';
   readonly message: string;
   readonly task?: string;
+  /** Set when the warning announces a retry of the task's failed attempt, after this wait. */
+  readonly retry_in_ms?: number;
 }
 
 export interface RunFinishedEvent extends EventBase {

@@ -130,8 +130,9 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
         break;
       }
       case 'warning':
-        // A retried attempt ends where its retry is announced.
-        if (event.task !== undefined) {
+        // A retried attempt ends where its retry is announced; other warnings about a task (its
+        // scope, its output) come while it is still running.
+        if (event.task !== undefined && event.retry_in_ms !== undefined) {
           const task = tasks.get(event.task);
           if (task?.kind === 'agent') closeOpen(task, ts);
         }

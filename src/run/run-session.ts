@@ -231,6 +231,7 @@ export class RunSession {
         this.#emit({
           type: 'warning',
           task: task.id,
+          retry_in_ms: Math.round(delayMs),
           message: `attempt ${attempt - 1} ${what} (${reason}); retrying in ${Math.round(delayMs)} ms`,
         });
       },

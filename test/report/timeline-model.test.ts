@@ -28,7 +28,13 @@ function failingRun(): RunEvent[] {
     started(300, 'd'),
     started(310, 'f'),
     finished(310, 312, 'f', { cached: true }),
-    at(350, { type: 'warning', task: 'd', message: 'attempt 1 failed; retrying in 50 ms' }),
+    at(320, { type: 'warning', task: 'd', message: 'd changed files outside its scope: x.ts' }),
+    at(350, {
+      type: 'warning',
+      task: 'd',
+      retry_in_ms: 50,
+      message: 'attempt 1 failed; retrying in 50 ms',
+    }),
     started(400, 'd', 2),
     finished(400, 500, 'd', { failed: true, attempt: 2 }),
     at(500, {
