@@ -55,7 +55,13 @@ export async function prepareGraph(options: {
         phase.id,
         decomposeScope(phase.id, scopes.get(phase.id) ?? [], phase.decompose, signals),
       );
-    } else if (phase.files.length > 0 && matchScope(files, phase.files).length === 0) {
+    } else if (
+      // A phase with dependencies starts from their merged result, which may add its files; the
+      // run says so when that task starts.
+      phase.dependsOn.length === 0 &&
+      phase.files.length > 0 &&
+      matchScope(files, phase.files).length === 0
+    ) {
       warnings.push(
         `phase \`${phase.id}\`: its files (${phase.files.join(', ')}) match no file at ${plan.base}; its agent gets an empty file list`,
       );

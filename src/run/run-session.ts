@@ -275,6 +275,18 @@ export class RunSession {
     const files =
       task.files ??
       matchScope(await listCommitFiles(repo, baseCommit), phase.files).map((file) => file.path);
+    if (
+      task.startFrom !== null &&
+      task.files === undefined &&
+      phase.files.length > 0 &&
+      files.length === 0 &&
+      attempt === 1
+    )
+      this.#emit({
+        type: 'warning',
+        task: task.id,
+        message: `phase \`${phase.id}\`: its files (${phase.files.join(', ')}) match no file of its dependencies' merged result; its agent gets an empty file list`,
+      });
     const key = this.#context.noCache
       ? undefined
       : cacheKey({

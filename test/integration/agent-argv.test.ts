@@ -78,3 +78,38 @@ describe('agent argv', () => {
     );
   });
 });
+
+describe('files of a phase with dependencies', () => {
+  it('come from the merged result of its dependencies, which may add them', async () => {
+    await using repo = await createTempRepo({ 'src/old.ts': 'x\n' });
+    const writeArgv = [node, fixtureAgent('write-argv.mjs'), 'out/{phase}.json', '{files}'];
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        `agent: { command: ${JSON.stringify(writeArgv)} }`,
+        'phases:',
+        '  - id: make',
+        '    prompt: add a file',
+        '    files: ["src/old.ts"]',
+        `    agent: { command: ${JSON.stringify([node, fixtureAgent('write-files.mjs'), 'src/new.ts=made'])} }`,
+        '  - { id: use, prompt: use it, depends_on: [make], files: ["src/new.ts"] }',
+        '  - { id: none, prompt: nothing, depends_on: [make], files: ["src/missing/**"] }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(result.exitCode).toBe(0);
+    const branch = result.summary?.result_branch ?? 'missing';
+    expect(JSON.parse(await repo.git('show', `${branch}:out/use.json`))).toEqual(['src/new.ts']);
+    expect(JSON.parse(await repo.git('show', `${branch}:out/none.json`))).toEqual([]);
+    const warnings = result.events.flatMap((e) =>
+      e.type === 'warning' ? [`${e.task ?? ''}: ${e.message}`] : [],
+    );
+    // Nothing is said up front about `use`, whose file its dependency adds; `none` hears once its
+    // start is known that its globs match nothing there.
+    expect(warnings.filter((w) => w.includes('match no file'))).toEqual([
+      "none: phase `none`: its files (src/missing/**) match no file of its dependencies' merged result; its agent gets an empty file list",
+    ]);
+  });
+});
