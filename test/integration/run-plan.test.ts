@@ -111,6 +111,9 @@ describe('a run and the repository around it', () => {
     expect(
       plan.tasks.filter((t) => t.id === 'one' || t.id === 'two').map((t) => t.weight_source),
     ).toEqual(['history', 'history']);
+    const readable = await runSubplan(['plan', 'plan.yaml'], { cwd: repo.dir });
+    expect(readable.stdout).toMatch(/^critical path: .*\nlower bound: /m);
+    expect(readable.stderr).toBe('');
   });
 
   it('rejects a base that does not resolve with exit 2 and writes nothing', async () => {

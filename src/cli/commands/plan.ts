@@ -54,7 +54,8 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: number
           `lower bound:   ${formatDuration(preview.lower_bound_ms)} = max(critical path, work ${formatDuration(preview.work_ms)} / ${preview.max_parallel})`,
           `estimated makespan: ${formatDuration(preview.estimated_makespan_ms)}`,
         ];
-        io.stderr.write(`${lines.join('\n')}\n`);
+        // The preview is what was asked for: stdout, like `decompose`'s tree, for a pager or a file.
+        io.stdout.write(`${lines.join('\n')}\n`);
       }
       setExit(0);
     });
