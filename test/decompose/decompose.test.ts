@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
+  FileGraph,
   commonDirectory,
   decomposeFiles,
   directoryStrategy,
@@ -73,6 +74,23 @@ describe('decomposeFiles', () => {
     expect(
       tree.children.map((child) => new Set(child.files.map((f) => f.split('/')[1])).size),
     ).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('follows the folders under auto when one commit touched every file alike', () => {
+    const folders = ['api/orders', 'api/users', 'lib', 'web/components', 'web/pages'];
+    const files = folders.flatMap((folder) =>
+      Array.from({ length: 7 }, (_, i) => file(`src/${folder}/f${i}.ts`)),
+    );
+    // The repository's first commit: every pair co-changed once, with the same weight.
+    const cochange = new FileGraph();
+    for (const a of files)
+      for (const b of files) cochange.addEdge(a.path, b.path, 1 / (files.length - 1));
+    const limits = { ...DEFAULT_LIMITS, maxFiles: 8, minFiles: 2 };
+    const tree = decomposeFiles('src', files, limits, strategiesFor('auto', { cochange }, limits));
+    expectWellFormed(tree, files, limits);
+    expect(leavesOf(tree).map((leaf) => commonDirectory(leaf.files))).toEqual(
+      folders.map((folder) => `src/${folder}/`),
+    );
   });
 
   it('keeps a small project shallow: 40 files over 3 levels need depth 2 at most', () => {

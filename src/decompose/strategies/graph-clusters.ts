@@ -24,20 +24,26 @@ export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeL
     group(files) {
       const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const index = new Map(sorted.map((file, i) => [file.path, i]));
-      const edges: [number, number, number][] = [];
+      const folders = sorted.map((file) => file.path.split('/').slice(0, -1));
+      // [weight, folders shared, i, j]
+      const edges: [number, number, number, number][] = [];
       sorted.forEach((file, i) => {
         for (const [other, weight] of graph.neighbours(file.path)) {
           const j = index.get(other);
-          if (j !== undefined && i < j) edges.push([weight, i, j]);
+          if (j !== undefined && i < j)
+            edges.push([weight, sharedDepth(folders[i] ?? [], folders[j] ?? []), i, j]);
         }
       });
       if (edges.length === 0) return [[...files]];
-      sorted.forEach((file, i) => {
-        const next = sorted[i + 1];
-        if (next)
-          edges.push([FOLDER_WEIGHT_PER_LEVEL * (1 + sharedDepth(file.path, next.path)), i, i + 1]);
+      sorted.forEach((_, i) => {
+        if (i + 1 < sorted.length) {
+          const shared = sharedDepth(folders[i] ?? [], folders[i + 1] ?? []);
+          edges.push([FOLDER_WEIGHT_PER_LEVEL * (1 + shared), shared, i, i + 1]);
+        }
       });
-      edges.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
+      // Equal weights say nothing about which pair belongs closer (one commit that touched every
+      // file links them all alike): the folder tree decides, then path order.
+      edges.sort((a, b) => b[0] - a[0] || b[1] - a[1] || a[2] - b[2] || a[3] - b[3]);
       const parent = sorted.map((_, i) => i);
       const count = sorted.map(() => 1);
       const tokens = sorted.map((file) => estimateTokens(file.bytes));
@@ -51,7 +57,7 @@ export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeL
         }
         return root;
       };
-      for (const [, a, b] of edges) {
+      for (const [, , a, b] of edges) {
         const ra = find(a);
         const rb = find(b);
         if (ra === rb) continue;
@@ -76,12 +82,9 @@ export function graphStrategy(name: string, graph: FileGraph, limits: DecomposeL
   };
 }
 
-/** Number of directories two paths share from the root. */
-function sharedDepth(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
+/** Number of directories two files' folders share from the root. */
+function sharedDepth(left: readonly string[], right: readonly string[]): number {
   let depth = 0;
-  while (depth < left.length - 1 && depth < right.length - 1 && left[depth] === right[depth])
-    depth++;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth]) depth++;
   return depth;
 }
