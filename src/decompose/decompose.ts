@@ -169,27 +169,56 @@ export function packGroups(
 
 /**
  * A part with fewer than `minFiles` files joins its lighter neighbour when the two still fit in
- * one leaf: tiny leaves cost an agent start and a merge each for little work.
+ * one leaf: tiny leaves cost an agent start and a merge each for little work. When neither
+ * neighbour has room (25 files of one folder and 1 more, at 25 a leaf), the part and its lighter
+ * neighbour are cut again into two even halves.
  */
 function absorbDust(parts: ScopeFile[][], limits: DecomposeLimits): ScopeFile[][] {
   const result = [...parts];
-  for (let i = 0; i < result.length && result.length > 2; i++) {
+  for (let i = 0; i < result.length; i++) {
     const part = result[i];
     if (!part || part.length >= limits.minFiles) continue;
     const neighbours = [i - 1, i + 1]
       .map((j) => ({ j, other: result[j] }))
-      .filter(
-        (n): n is { j: number; other: ScopeFile[] } =>
-          n.other !== undefined && weight([...n.other, ...part], limits) <= 1,
-      )
+      .filter((n): n is { j: number; other: ScopeFile[] } => n.other !== undefined)
       .sort((a, b) => weight(a.other, limits) - weight(b.other, limits));
-    const into = neighbours[0];
-    if (!into) continue;
-    result[into.j] = into.j < i ? [...into.other, ...part] : [...part, ...into.other];
-    result.splice(i, 1);
-    i--;
+    const into = neighbours.find((n) => weight([...n.other, ...part], limits) <= 1);
+    if (into && result.length > 2) {
+      result[into.j] = into.j < i ? [...into.other, ...part] : [...part, ...into.other];
+      result.splice(i, 1);
+      i--;
+      continue;
+    }
+    const lighter = neighbours[0];
+    if (into || !lighter) continue;
+    const [first, second] = lighter.j < i ? [lighter.j, i] : [i, lighter.j];
+    const halves = evenHalves([...(result[first] ?? []), ...(result[second] ?? [])], limits);
+    if (halves) result.splice(first, 2, ...halves);
   }
   return result;
+}
+
+/**
+ * Two consecutive halves of `files` with at least `minFiles` each, cut where the heavier half is
+ * lightest; undefined when there are too few files for that.
+ */
+function evenHalves(
+  files: readonly ScopeFile[],
+  limits: DecomposeLimits,
+): [ScopeFile[], ScopeFile[]] | undefined {
+  const tokensBefore = [0];
+  for (const file of files)
+    tokensBefore.push((tokensBefore.at(-1) ?? 0) + estimateTokens(file.bytes));
+  const total = tokensBefore.at(-1) ?? 0;
+  const weightOf = (count: number, tokens: number) =>
+    Math.max(count / limits.maxFiles, tokens / limits.maxTokens);
+  let best: { cut: number; heavier: number } | undefined;
+  for (let cut = limits.minFiles; cut <= files.length - limits.minFiles; cut++) {
+    const before = tokensBefore[cut] ?? 0;
+    const heavier = Math.max(weightOf(cut, before), weightOf(files.length - cut, total - before));
+    if (!best || heavier < best.heavier) best = { cut, heavier };
+  }
+  return best && [files.slice(0, best.cut), files.slice(best.cut)];
 }
 
 /** Balanced consecutive chunks in path order: the fallback when no structure separates files. */

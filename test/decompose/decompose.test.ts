@@ -93,6 +93,18 @@ describe('decomposeFiles', () => {
     );
   });
 
+  it('cuts a full folder again rather than leave a leaf of one or two files beside it', () => {
+    const folder = (name: string, count: number) =>
+      Array.from({ length: count }, (_, i) => file(`${name}/f${String(i).padStart(2, '0')}.ts`));
+    const limits = { ...DEFAULT_LIMITS, maxFiles: 25, minFiles: 3 };
+    const sizes = (files: ScopeFile[]) =>
+      leavesOf(decomposeFiles('s', files, limits, strategies)).map((leaf) => leaf.files.length);
+    expect(sizes([...folder('a', 25), file('b.ts')])).toEqual([13, 13]);
+    expect(sizes([...folder('a', 25), ...folder('b', 25), ...folder('c', 2)])).toEqual([
+      25, 13, 14,
+    ]);
+  });
+
   it('keeps a small project shallow: 40 files over 3 levels need depth 2 at most', () => {
     const files = ['a', 'a/b', 'a/b/c'].flatMap((dir) =>
       Array.from({ length: 13 }, (_, i) => file(`${dir}/x${i}.ts`, 100)),
