@@ -67,6 +67,8 @@ Feature: Run records
     Then it exits with code 0
     And stdout contains "of shop: failed"
     And stdout contains "app: the agent exited with code 3"
+    And stdout contains "(its worktree is kept: "
+    And stdout contains ".subplan/worktrees/"
     And the run's record is unchanged
 
   Scenario: subplan list shows the runs of the repository, oldest first

@@ -51,7 +51,10 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
           formatTable(['task', 'kind', 'status', 'attempts', 'duration', 'commit', 'branch'], rows),
           ...state.tasks
             .filter((t) => t.reason && t.status !== 'skipped')
-            .map((t) => `${t.id}: ${t.reason ?? ''}`),
+            .map(
+              (t) =>
+                `${t.id}: ${t.reason ?? ''}${t.status === 'failed' && t.worktree ? ` (its worktree is kept: ${t.worktree})` : ''}`,
+            ),
           state.result_branch ? `result: ${state.result_branch}` : '',
         ]
           .join('\n')
