@@ -8,6 +8,7 @@
  * `update-ref`). Measured on a 1,000-file repository that was 262 ms per phase, a third of the
  * git time, for no gain: subplan only ever needs raw commands.
  */
+import { stat } from 'node:fs/promises';
 import { execa } from 'execa';
 import { GitError, GitLockedError, RepoError } from '../core/index.js';
 import { withLockRetry } from './lock-retry.js';
@@ -33,6 +34,10 @@ export interface Repo {
 
 /** Opens the repository containing `dir`, or throws `RepoError` when there is none. */
 export async function openRepo(dir: string): Promise<Repo> {
+  // Said plainly: git run in a missing folder fails as if git itself were missing (spawn ENOENT).
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder) throw new RepoError(`${dir} does not exist`, { repoDir: dir });
+  if (!folder.isDirectory()) throw new RepoError(`${dir} is not a folder`, { repoDir: dir });
   const probe = await execa(
     'git',
     ['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-common-dir'],
@@ -114,9 +119,12 @@ export async function resolveCommit(repo: Repo, ref: string): Promise<string> {
   ]);
   const commit = result.stdout.trim();
   if (result.exitCode !== 0 || commit === '') {
-    throw new RepoError(`\`${ref}\` does not name a commit in ${repo.root}`, {
-      repoDir: repo.root,
-    });
+    const head = await gitStatus(repo, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+    const message =
+      head.exitCode !== 0
+        ? `the repository ${repo.root} has no commits yet: a run starts from a commit, so commit its files first`
+        : `\`${ref}\` does not name a commit in ${repo.root}`;
+    throw new RepoError(message, { repoDir: repo.root });
   }
   return commit;
 }

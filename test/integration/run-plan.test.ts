@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { createBarrier } from '../helpers/barrier.js';
 import { runSubplan } from '../helpers/run-cli.js';
-import { createTempRepo, fixtureAgent } from '../helpers/temp-repo.js';
+import { createTempDir, createTempRepo, fixtureAgent } from '../helpers/temp-repo.js';
 
 const node = process.execPath;
 
@@ -132,6 +133,23 @@ describe('a run and the repository around it', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('`no-such-branch` does not name a commit');
     expect(await repo.git('branch', '--list', 'subplan/*')).toBe('');
+  });
+
+  it('says plainly when the repository has no commits or the folder does not exist', async () => {
+    await using scratch = await createTempDir('subplan-unborn-');
+    await execa('git', ['init', '--quiet', scratch.dir]);
+    const plan = ['version: 1', 'agent: { preset: demo }', 'phases:', '  - { id: a, prompt: x }'];
+    await writeFile(join(scratch.dir, 'plan.yaml'), plan.join('\n'));
+    const unborn = await runSubplan(['run', 'plan.yaml'], { cwd: scratch.dir });
+    expect(unborn.exitCode).toBe(2);
+    expect(unborn.stderr).toContain('has no commits yet');
+    const missing = join(scratch.dir, 'no-such-folder');
+    const elsewhere = await runSubplan(['run', 'plan.yaml', '--repo', missing], {
+      cwd: scratch.dir,
+    });
+    expect(elsewhere.exitCode).toBe(2);
+    expect(elsewhere.stderr).toContain(`${missing} does not exist`);
+    expect(elsewhere.stderr).not.toContain('ENOENT');
   });
 });
 
