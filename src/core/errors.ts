@@ -118,9 +118,14 @@ export class EmptyScopeError extends SubplanError {
   readonly exitCode = 2;
   readonly phase: string;
   readonly globs: readonly string[];
-  constructor(options: { phase: string; globs: readonly string[]; base: string }) {
+  constructor(options: {
+    phase: string;
+    globs: readonly string[];
+    base: string;
+    hints?: readonly string[];
+  }) {
     super(
-      `phase \`${options.phase}\` is decomposed, but its files (${options.globs.join(', ') || 'all files'}) match no file at ${options.base}`,
+      `phase \`${options.phase}\` is decomposed, but its files (${options.globs.join(', ') || 'all files'}) match no file at ${options.base}${(options.hints ?? []).map((hint) => `; ${hint}`).join('')}`,
     );
     this.phase = options.phase;
     this.globs = options.globs;

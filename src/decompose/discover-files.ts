@@ -30,3 +30,15 @@ export function matchScope<T extends { path: string }>(
   const isMatch = picomatch([...globs], { dot: true });
   return files.filter((file) => isMatch(file.path));
 }
+
+/**
+ * Hints for globs that name a folder without a wildcard (`docs`, `src/ui/`): they match no file,
+ * and the author almost always meant the files in it.
+ */
+export function folderGlobHints(files: readonly { path: string }[], globs: readonly string[]) {
+  return globs
+    .filter((glob) => !picomatch.scan(glob).isGlob)
+    .map((glob) => glob.replace(/\/+$/, ''))
+    .filter((folder) => folder !== '' && files.some((f) => f.path.startsWith(`${folder}/`)))
+    .map((folder) => `\`${folder}\` is a folder: \`${folder}/**\` matches the files in it`);
+}

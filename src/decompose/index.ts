@@ -1,4 +1,4 @@
-export { listCommitFiles, matchScope } from './discover-files.js';
+export { folderGlobHints, listCommitFiles, matchScope } from './discover-files.js';
 export { estimateTokens } from './scope-file.js';
 export type { ScopeFile } from './scope-file.js';
 export { decomposeFiles, packGroups, chunkFiles, DEFAULT_LIMITS } from './decompose.js';

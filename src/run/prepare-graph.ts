@@ -5,7 +5,13 @@
  * a file that a dependency adds later is not in any leaf.
  */
 import { EmptyScopeError } from '../core/index.js';
-import { decomposeScope, listCommitFiles, matchScope, readSignals } from '../decompose/index.js';
+import {
+  decomposeScope,
+  folderGlobHints,
+  listCommitFiles,
+  matchScope,
+  readSignals,
+} from '../decompose/index.js';
 import type { SubplanNode } from '../decompose/index.js';
 import type { Repo } from '../git/index.js';
 import type { Plan } from '../plan/index.js';
@@ -34,7 +40,12 @@ export async function prepareGraph(options: {
   const scopes = new Map(decomposing.map((phase) => [phase.id, matchScope(files, phase.files)]));
   for (const phase of decomposing) {
     if (scopes.get(phase.id)?.length === 0)
-      throw new EmptyScopeError({ phase: phase.id, globs: phase.files, base: plan.base });
+      throw new EmptyScopeError({
+        phase: phase.id,
+        globs: phase.files,
+        base: plan.base,
+        hints: folderGlobHints(files, phase.files),
+      });
   }
   // One read of imports and history serves every decomposing phase.
   const signals =
@@ -63,7 +74,12 @@ export async function prepareGraph(options: {
       matchScope(files, phase.files).length === 0
     ) {
       warnings.push(
-        `phase \`${phase.id}\`: its files (${phase.files.join(', ')}) match no file at ${plan.base}; its agent gets an empty file list`,
+        `phase \`${phase.id}\`: its files (${phase.files.join(', ')}) match no file at ${plan.base}; its agent gets an empty file list${folderGlobHints(
+          files,
+          phase.files,
+        )
+          .map((hint) => `; ${hint}`)
+          .join('')}`,
       );
     }
   }

@@ -4,6 +4,7 @@ import {
   FileGraph,
   commonDirectory,
   decomposeFiles,
+  folderGlobHints,
   directoryStrategy,
   leavesOf,
   nodesOf,
@@ -199,5 +200,15 @@ describe('commonDirectory', () => {
     expect(commonDirectory(['a/b/c.ts', 'a/b/d/e.ts'])).toBe('a/b/');
     expect(commonDirectory(['a/b.ts', 'ab/c.ts'])).toBe('');
     expect(commonDirectory(['x.ts'])).toBe('');
+  });
+});
+
+describe('folderGlobHints', () => {
+  it('points a folder named without a wildcard at its files, and nothing else', () => {
+    const files = [file('docs/a.md'), file('src/ui/b.ts'), file('srcx/c.ts')];
+    expect(folderGlobHints(files, ['docs', 'src/ui/', 'src/u', 'lib', 'src/**/*.py'])).toEqual([
+      '`docs` is a folder: `docs/**` matches the files in it',
+      '`src/ui` is a folder: `src/ui/**` matches the files in it',
+    ]);
   });
 });
