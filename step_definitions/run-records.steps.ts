@@ -25,6 +25,7 @@ interface StatusOutput {
 interface CleanOutput {
   readonly cleaned: readonly { run_id: string; branches: number; worktrees: number }[];
   readonly pooled_worktrees: number;
+  readonly kept: readonly { run_id: string; branch: string; reason: string }[];
   readonly skipped: readonly { run_id: string; reason: string }[];
 }
 
@@ -181,6 +182,7 @@ Then(
     assert.deepEqual(output.cleaned, [
       { run_id: this.latestRunId(), branches: Number(branches), worktrees: Number(worktrees) },
     ]);
+    assert.deepEqual(output.kept, [], 'branches kept');
     assert.deepEqual(output.skipped, []);
     // How many idle worktrees the run pooled depends on how its tasks overlapped; all are gone.
     check(output.pooled_worktrees > 0, 'the run left no worktree in the pool');

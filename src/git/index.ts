@@ -34,4 +34,5 @@ export { findConflictMarkers } from './find-conflict-markers.js';
 export { checkTaskWorktree, checkTaskHistory } from './check-task-worktree.js';
 export type { WorktreeProblem } from './check-task-worktree.js';
 export { listRefs, restoreRef } from './list-refs.js';
+export { checkedOutBranches } from './checked-out-branches.js';
 export type { LockRetryOptions } from './lock-retry.js';

@@ -15,5 +15,6 @@ export { resumeRun } from './resume-run.js';
 export type { ResumeRunOptions } from './resume-run.js';
 export { cleanRuns } from './clean-runs.js';
 export type { CleanResult, CleanedRun } from './clean-runs.js';
+export type { KeptBranch } from './run-branches-to-delete.js';
 export { followTaskLog } from './follow-log.js';
 export type { FollowLogOptions } from './follow-log.js';

@@ -8,12 +8,15 @@ export function registerClean(program: Command, io: CliIo, setExit: (code: numbe
   program
     .command('clean')
     .description(
-      "remove a finished run's worktrees, branches and record (never a running one), and the pool of worktrees kept for the next run",
+      "remove a finished run's worktrees, branches and record (never a running one), and the pool of worktrees kept for the next run; a run branch checked out elsewhere or with commits the run did not make is kept",
     )
     .argument('[run]', 'run id or a unique prefix of it')
     .option('--all', 'every run of the repository that is not running')
     .option('--repo <dir>', 'repository (default: current directory)')
-    .option('--json', 'print {"cleaned":[…],"pooled_worktrees":N,"skipped":[…]} on stdout')
+    .option(
+      '--json',
+      'print {"cleaned":[…],"pooled_worktrees":N,"kept":[…],"skipped":[…]} on stdout',
+    )
     .action(
       async (run: string | undefined, flags: { all?: boolean; repo?: string; json?: boolean }) => {
         if (!run && !flags.all) throw new UsageError('name a run to clean, or pass --all');
@@ -31,6 +34,7 @@ export function registerClean(program: Command, io: CliIo, setExit: (code: numbe
               `cleaned ${cleaned.run_id}: ${cleaned.branches} branch(es), ${cleaned.worktrees} worktree(s)\n`,
             );
           }
+          for (const kept of result.kept) io.stderr.write(`kept ${kept.branch}: ${kept.reason}\n`);
           if (result.pooled_worktrees > 0)
             io.stderr.write(`removed ${result.pooled_worktrees} pooled worktree(s)\n`);
           for (const skipped of result.skipped)
