@@ -34,11 +34,15 @@ export interface CleanResult {
   readonly pooled_worktrees: number;
   /** Branches of cleaned runs left in place: checked out somewhere, or with someone's commits. */
   readonly kept: readonly KeptBranch[];
-  /** Runs left alone because a live process holds them. */
+  /** Runs left alone because a live process holds them (only with `all`). */
   readonly skipped: readonly { readonly run_id: string; readonly reason: string }[];
 }
 
-/** Cleans run `runId` (an id or unique prefix), or every run with `all`. */
+/**
+ * Cleans run `runId` (an id or unique prefix), or every run with `all`. A run a live process
+ * holds is skipped with `all` and is a `RunLockedError` when named: the one thing asked for cannot
+ * be done now.
+ */
 export async function cleanRuns(options: {
   repoDir: string;
   runId?: string;
@@ -57,7 +61,7 @@ export async function cleanRuns(options: {
     try {
       lock = await acquireRunLock(paths.runDir, runId);
     } catch (error) {
-      if (!(error instanceof RunLockedError)) throw error;
+      if (!(error instanceof RunLockedError) || !options.all) throw error;
       skipped.push({ run_id: runId, reason: error.message });
       continue;
     }

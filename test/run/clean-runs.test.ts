@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { acquireRunLock, runPaths } from '../../src/state/index.js';
 import { runSubplan } from '../helpers/run-cli.js';
 import { createTempDir, createTempRepo } from '../helpers/temp-repo.js';
 import type { TempRepo } from '../helpers/temp-repo.js';
@@ -80,5 +81,23 @@ describe('subplan clean', () => {
     expect(await repo.git('rev-parse', `subplan/${runId}/one`)).toBe(mine);
     expect(await repo.git('branch', '--list', `subplan/${runId}/result`)).toBe('');
     expect(await repo.git('status', '--porcelain', '--untracked-files=no')).toBe('');
+  });
+
+  it('refuses with exit 2 to clean a run named on the command line that a live process holds', async () => {
+    await using repo = await createTempRepo();
+    const held = runPaths(repo.dir, 'r-held');
+    await mkdir(held.runDir, { recursive: true });
+    const lock = await acquireRunLock(held.runDir, 'r-held');
+    try {
+      const named = await runSubplan(['clean', 'r-held'], { cwd: repo.dir });
+      expect(named.exitCode).toBe(2);
+      expect(named.stderr).toContain(`run r-held is in use by process ${String(process.pid)}`);
+      // --all leaves it too, says so, and is not an error: the other runs were cleaned.
+      const all = await runSubplan(['clean', '--all'], { cwd: repo.dir });
+      expect(all.exitCode).toBe(0);
+      expect(all.stderr).toContain(`left r-held: run r-held is in use by process`);
+    } finally {
+      await lock.release();
+    }
   });
 });
