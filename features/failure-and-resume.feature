@@ -170,6 +170,12 @@ Feature: Failures and resume
       When I run subplan with "status"
       Then it exits with code 0
       And stdout contains "running, but its process is gone"
+      When I run subplan with "list"
+      Then it exits with code 0
+      And stdout contains "running, but its process is gone"
+      When I run subplan with "list --json"
+      Then it exits with code 0
+      And the list shows the run as "running", with its process gone
       When I start subplan with "resume <run> --json"
       And the agent of "api" is waiting to be released again
       Then the agent left behind by the killed subplan is no longer running

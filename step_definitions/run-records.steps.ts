@@ -161,6 +161,17 @@ Then(
   },
 );
 
+Then(
+  /^the list shows the run as "([^"]+)", with its process (alive|gone)$/,
+  function (this: SubplanWorld, status: string, alive: string) {
+    const listed = listOf(this).filter((run) => run.run_id === this.latestRunId());
+    assert.deepEqual(
+      listed.map((run) => ({ status: run.status, alive: run.alive })),
+      [{ status, alive: alive === 'alive' }],
+    );
+  },
+);
+
 Then('the list is empty', function (this: SubplanWorld) {
   assert.deepEqual(listOf(this), []);
 });

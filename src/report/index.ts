@@ -4,6 +4,7 @@ export type { OutputMode, LineReporterOptions } from './line-reporter.js';
 export { JsonReporter } from './json-reporter.js';
 export { formatSummaryTable } from './summary-table.js';
 export { formatTable } from './format-table.js';
+export { runStatusLabel } from './run-status-label.js';
 export { buildTimelineModel } from './timeline-model.js';
 export type {
   TimelineModel,

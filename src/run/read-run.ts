@@ -15,6 +15,8 @@ export interface RunListing {
   readonly run_id: string;
   readonly plan: string;
   readonly status: RunState['status'] | 'unreadable';
+  /** False when the status says running but the process that ran it is gone, as in `RunView`. */
+  readonly alive: boolean;
   readonly started_at: string | null;
   readonly finished_at: string | null;
 }
@@ -30,17 +32,26 @@ export async function listRuns(repoDir: string): Promise<RunListing[]> {
   const ids = await runIds(repo.root);
   const listings: RunListing[] = [];
   for (const id of ids) {
-    const read = await readRunState(runPaths(repo.root, id));
+    const paths = runPaths(repo.root, id);
+    const read = await readRunState(paths);
     listings.push(
       read.ok
         ? {
             run_id: id,
             plan: read.state.plan,
             status: read.state.status,
+            alive: isRunAlive(read.state, paths.runDir),
             started_at: read.state.started_at,
             finished_at: read.state.finished_at,
           }
-        : { run_id: id, plan: '', status: 'unreadable', started_at: null, finished_at: null },
+        : {
+            run_id: id,
+            plan: '',
+            status: 'unreadable',
+            alive: true,
+            started_at: null,
+            finished_at: null,
+          },
     );
   }
   return listings;
@@ -55,7 +66,7 @@ export async function readRun(repoDir: string, idOrPrefix?: string): Promise<Run
       runId,
       `: its state cannot be read (${read.problem}: ${read.detail})`,
     );
-  return { state: read.state, alive: read.state.status !== 'running' || holderAlive(paths.runDir) };
+  return { state: read.state, alive: isRunAlive(read.state, paths.runDir) };
 }
 
 /** Resolves a run id or unique prefix (the latest run when absent) to its files. */
@@ -94,8 +105,12 @@ async function runIds(root: string): Promise<string[]> {
     .sort();
 }
 
-/** A run's process is alive unless its lock holder is known to be gone (or was never written). */
-function holderAlive(runDir: string): boolean {
+/**
+ * Only a run whose state says running can have lost its process; it has unless its lock holder
+ * is alive (a holder never written is no process either).
+ */
+function isRunAlive(state: RunState, runDir: string): boolean {
+  if (state.status !== 'running') return true;
   const holder = readLockHolder(runDir);
   return holder !== undefined && !isLockHolderGone(holder);
 }

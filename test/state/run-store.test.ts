@@ -63,6 +63,7 @@ describe('the run store', () => {
         run_id: runId,
         plan: 'plan',
         status: 'succeeded',
+        alive: true,
         started_at: onDisk.started_at,
         finished_at: onDisk.finished_at,
       },

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatTable } from '../../report/index.js';
+import { formatTable, runStatusLabel } from '../../report/index.js';
 import { listRuns } from '../../run/index.js';
 import type { CliIo } from '../io.js';
 import { repoDirFrom } from '../options.js';
@@ -9,7 +9,10 @@ export function registerList(program: Command, io: CliIo, setExit: (code: number
     .command('list')
     .description('list the runs of a repository, oldest first')
     .option('--repo <dir>', 'repository (default: current directory)')
-    .option('--json', 'print an array of {run_id, plan, status, started_at, finished_at}')
+    .option(
+      '--json',
+      'print an array of {run_id, plan, status, alive, started_at, finished_at}; alive is false for a run whose status is running but whose process is gone',
+    )
     .action(async (flags: { repo?: string; json?: boolean }) => {
       const runs = await listRuns(repoDirFrom(io.cwd, flags.repo));
       if (flags.json) {
@@ -20,7 +23,7 @@ export function registerList(program: Command, io: CliIo, setExit: (code: number
         const rows = runs.map((run) => [
           run.run_id,
           run.plan,
-          run.status,
+          runStatusLabel(run),
           run.started_at ?? '-',
           run.finished_at ?? '-',
         ]);

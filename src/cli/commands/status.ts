@@ -3,7 +3,7 @@ import { formatDuration } from '../../core/index.js';
 import { readRun } from '../../run/index.js';
 import type { CliIo } from '../io.js';
 import { repoDirFrom } from '../options.js';
-import { formatTable } from '../../report/index.js';
+import { formatTable, runStatusLabel } from '../../report/index.js';
 
 export function registerStatus(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -27,10 +27,8 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
         setExit(0);
         return;
       }
-      const status =
-        state.status === 'running' && !view.alive
-          ? 'running, but its process is gone (stopped without finishing)'
-          : state.status;
+      const label = runStatusLabel({ status: state.status, alive: view.alive });
+      const status = view.alive ? label : `${label} (stopped without finishing)`;
       const rows = state.tasks.map((task) => [
         task.id,
         task.kind,
