@@ -37,6 +37,9 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return `missing required key ${key}`;
+      // A schema's own message says more than the type it wanted (zod's start "Invalid input").
+      if (!issue.message.startsWith('Invalid input'))
+        return `${key}: ${issue.message}, got ${showValue(input)}`;
       return `expected ${key} to be ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${showValue(input)}`;
     case 'too_small': {
       const min = String(issue.minimum);

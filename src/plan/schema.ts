@@ -9,11 +9,11 @@ import { PHASE_ID_PATTERN, parseDuration } from '../core/index.js';
 /** Presets the agent layer knows how to run. */
 export const AGENT_PRESETS = ['demo', 'claude', 'codex', 'aider', 'gemini'] as const;
 
+const DURATION_EXPECTED = 'expected a duration such as `30s`, `20m`, `2h` or `1h30m`';
+// A bare number (`timeout: 5`) gets the same message as a bad string: it lacks its unit.
 const duration = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, {
-    message: 'expected a duration such as `30s`, `20m`, `2h` or `1h30m`',
-  })
+  .string({ error: (issue) => (issue.input === undefined ? undefined : DURATION_EXPECTED) })
+  .refine((text) => parseDuration(text) !== undefined, { message: DURATION_EXPECTED })
   .meta({
     description: 'A duration: `500ms`, `30s`, `20m`, `2h`, `1h30m`.',
     pattern: '^(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$',
