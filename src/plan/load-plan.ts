@@ -179,13 +179,14 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
     if (problem) at(path, problem);
   }
   planFile.phases.forEach((phase, index) => {
-    const agent = phase.agent ?? planFile.agent;
-    if (!agent) {
-      at(
-        ['phases', index],
-        `phase \`${phase.id}\` has no agent: set \`agent\` on the phase or at the top of the plan`,
-      );
-    }
+    // A top-level agent without a program is reported where it stands, not once per phase.
+    if (hasProgram(phase.agent) || planFile.agent) return;
+    at(
+      phase.agent ? ['phases', index, 'agent'] : ['phases', index],
+      phase.agent
+        ? `phase \`${phase.id}\` has no agent: set \`preset\`, \`command\` or \`module\` in its \`agent\`, or an agent at the top of the plan`
+        : `phase \`${phase.id}\` has no agent: set \`agent\` on the phase or at the top of the plan`,
+    );
   });
   checkDecomposeLimits(planFile.decompose, planFile.decompose, ['decompose'], at);
   checkGates(planFile, at, (agent, path) => checkAgentChoice(agent, path, file, at));
@@ -294,6 +295,10 @@ function checkAgentChoice(
   });
 }
 
+function hasProgram(agent: AgentFile | undefined): agent is AgentFile {
+  return agent?.preset !== undefined || agent?.command !== undefined || agent?.module !== undefined;
+}
+
 function resolveModulePath(planFile: string, module: string): string {
   return isAbsolute(module) ? module : resolve(dirname(planFile), module);
 }
@@ -365,7 +370,7 @@ function mergeAgents(
   own: AgentFile | undefined,
   planFile: string,
 ): AgentDefinition {
-  const programSource = own?.preset || own?.command || own?.module ? own : defaults;
+  const programSource = hasProgram(own) ? own : defaults;
   const option = <K extends keyof AgentFile>(key: K): AgentFile[K] => own?.[key] ?? defaults?.[key];
   const timeout = option('timeout');
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
@@ -374,11 +379,7 @@ function mergeAgents(
     ? { kind: 'command', argv: programSource.command }
     : programSource?.module
       ? { kind: 'module', path: resolveModulePath(planFile, programSource.module) }
-      : {
-          kind: 'preset',
-          preset: programSource?.preset ?? 'demo',
-          ...(model !== undefined && { model }),
-        };
+      : { kind: 'preset', preset: presetOf(programSource), ...(model !== undefined && { model }) };
   const retryOn = option('retry_on');
   const rateLimit = option('rate_limit');
   return {
@@ -399,6 +400,13 @@ function mergeAgents(
           : (parseDuration(rateLimit.wait) ?? RATE_LIMIT_WAIT_MS),
     },
   };
+}
+
+/** Validation guarantees every agent a program; the demo runs only when a plan names it. */
+function presetOf(agent: AgentFile | undefined): NonNullable<AgentFile['preset']> {
+  if (agent?.preset === undefined)
+    throw new Error('bug: an agent without a program passed validation');
+  return agent.preset;
 }
 
 /** Phases whose id and depends_on have the right shape; others keep their index as a gap. */
