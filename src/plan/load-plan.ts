@@ -200,9 +200,10 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
       );
   });
   checkAgentChoice(planFile.agent, ['agent'], file, at);
-  planFile.phases.forEach((phase, index) =>
-    checkAgentChoice(phase.agent, ['phases', index, 'agent'], file, at),
-  );
+  planFile.phases.forEach((phase, index) => {
+    checkAgentChoice(phase.agent, ['phases', index, 'agent'], file, at);
+    checkInheritedModel(phase.agent, planFile.agent, ['phases', index, 'agent', 'model'], at);
+  });
   if (diagnostics.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
   return { ok: true, plan: normalizePlan(planFile, file) };
 }
@@ -295,6 +296,23 @@ function checkAgentChoice(
   });
 }
 
+/** A phase's `model` over the top-level program must suit that program, as its own would. */
+function checkInheritedModel(
+  own: AgentFile | undefined,
+  defaults: AgentFile | undefined,
+  path: YamlPath,
+  at: (p: YamlPath, m: string) => void,
+) {
+  if (own?.model === undefined || hasProgram(own) || !defaults) return;
+  if (defaults.command || defaults.module)
+    at(
+      path,
+      `\`model\` applies to presets, and the top-level agent is a \`${defaults.command ? 'command' : 'module'}\``,
+    );
+  else if (defaults.preset !== undefined && !PROCESS_PRESETS.has(defaults.preset))
+    at(path, `the \`${defaults.preset}\` preset takes no model`);
+}
+
 function hasProgram(agent: AgentFile | undefined): agent is AgentFile {
   return agent?.preset !== undefined || agent?.command !== undefined || agent?.module !== undefined;
 }
@@ -364,17 +382,24 @@ function worktreeSetup(planFile: PlanFile, phase: PhaseFile): WorktreeSetup {
 const RATE_LIMIT_WAIT_MS = 30_000;
 const RATE_LIMIT_RETRIES = 5;
 
-/** A phase's agent replaces the default's program; unset options fall back to the default's. */
+/**
+ * Every key a phase's agent leaves unset falls back to the default's, except that `model` and
+ * `args` belong to a program: a phase naming its own program takes neither from the default
+ * (another CLI would not understand them).
+ */
 function mergeAgents(
   defaults: AgentFile | undefined,
   own: AgentFile | undefined,
   planFile: string,
 ): AgentDefinition {
-  const programSource = hasProgram(own) ? own : defaults;
+  const ownProgram = hasProgram(own);
+  const programSource = ownProgram ? own : defaults;
   const option = <K extends keyof AgentFile>(key: K): AgentFile[K] => own?.[key] ?? defaults?.[key];
+  const programOption = <K extends 'model' | 'args'>(key: K): AgentFile[K] =>
+    ownProgram ? own[key] : option(key);
   const timeout = option('timeout');
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
-  const model = programSource?.model;
+  const model = programOption('model');
   const program: AgentDefinition['program'] = programSource?.command
     ? { kind: 'command', argv: programSource.command }
     : programSource?.module
@@ -384,7 +409,7 @@ function mergeAgents(
   const rateLimit = option('rate_limit');
   return {
     program,
-    extraArgs: option('args') ?? [],
+    extraArgs: programOption('args') ?? [],
     envPass: option('env') ?? [],
     envSet: option('env_set') ?? {},
     retries: option('retries') ?? 0,

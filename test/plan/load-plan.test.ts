@@ -78,6 +78,39 @@ describe('valid plans', () => {
     expect(result.plan.onFailure).toBe('fail-fast');
   });
 
+  it('takes a phase model over the top-level one; a phase naming its program takes neither model nor args', async () => {
+    const result = await readPlan(`${fixtures}valid/agent-inheritance.yaml`);
+    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
+    const agents = Object.fromEntries(
+      result.plan.phases.map((p) => [
+        p.id,
+        { program: p.agent.program, extraArgs: p.agent.extraArgs, timeoutMs: p.agent.timeoutMs },
+      ]),
+    );
+    expect(agents).toEqual({
+      inherits: {
+        program: { kind: 'preset', preset: 'claude', model: 'sonnet' },
+        extraArgs: ['--max-turns', '5'],
+        timeoutMs: 600_000,
+      },
+      'own-model': {
+        program: { kind: 'preset', preset: 'claude', model: 'opus' },
+        extraArgs: ['--max-turns', '5'],
+        timeoutMs: 60_000,
+      },
+      'own-program': {
+        program: { kind: 'preset', preset: 'codex' },
+        extraArgs: [],
+        timeoutMs: 600_000,
+      },
+      'own-program-model': {
+        program: { kind: 'preset', preset: 'codex', model: 'o3' },
+        extraArgs: ['--oss'],
+        timeoutMs: 600_000,
+      },
+    });
+  });
+
   it('reads the resolver, and verify gates with plan defaults a phase overrides', async () => {
     const result = await readPlan(`${fixtures}valid/gates.yaml`);
     if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
