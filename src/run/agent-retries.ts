@@ -38,6 +38,11 @@ export class AgentRetries {
     return this.#rateLimited.has(taskId);
   }
 
+  /** Rate-limit waits the task has left after the ones already decided. */
+  rateLimitRetriesLeft(task: AgentTaskNode): number {
+    return Math.max(0, this.#agentOf(task).rateLimit.retries - (this.#waits.get(task.id) ?? 0));
+  }
+
   delayAfter(task: AgentTaskNode, failed: TaskAttempt): number | undefined {
     const agent = this.#agentOf(task);
     const signals = this.#last.get(task.id)?.signals;

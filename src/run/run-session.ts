@@ -225,15 +225,12 @@ export class RunSession {
         }
         const reason =
           failed.outcome.status === 'failed' ? failed.outcome.message : failed.outcome.status;
-        const what = this.#retries.wasRateLimited(task.id)
-          ? 'was rate-limited; it does not count as a failure'
-          : 'failed';
-        this.#emit({
-          type: 'warning',
-          task: task.id,
-          retry_in_ms: Math.round(delayMs),
-          message: `attempt ${attempt - 1} ${what} (${reason}); retrying in ${Math.round(delayMs)} ms`,
-        });
+        const retrying = `retrying in ${Math.round(delayMs)} ms`;
+        const left = this.#retries.rateLimitRetriesLeft(task);
+        const message = this.#retries.wasRateLimited(task.id)
+          ? `attempt ${attempt - 1} was rate-limited (${reason}); it does not count as a failure; ${retrying}, then at most ${left} more rate-limit wait${left === 1 ? '' : 's'} (\`rate_limit: { retries: 0 }\` turns them off)`
+          : `attempt ${attempt - 1} failed (${reason}); ${retrying}`;
+        this.#emit({ type: 'warning', task: task.id, retry_in_ms: Math.round(delayMs), message });
       },
       onSettled: (task, settled) => this.#onSettled(task, settled),
     });

@@ -74,9 +74,45 @@ describe('output signals', () => {
     watch.line('error: 429 Too Many Requests');
     watch.line('flaky network, try again');
     expect(watch.signals()).toEqual({ rateLimited: true, retryMatched: true });
-    const other = new OutputWatch([]);
-    other.line('the model is Overloaded');
-    expect(other.signals().rateLimited).toBe(true);
+  });
+
+  const rateLimited = (...lines: string[]) => {
+    const watch = new OutputWatch([]);
+    for (const line of lines) watch.line(line);
+    return watch.signals().rateLimited;
+  };
+
+  it.each([
+    'error: 429 Too Many Requests',
+    'API Error: 429 {"type":"error","error":{"type":"rate_limit_error"}}',
+    '{"type":"error","message":"exceeded retry limit, last status: 429 Too Many Requests"}',
+    'Error: [429 Too Many Requests] Resource has been exhausted (e.g. check quota).',
+    'litellm.RateLimitError: AnthropicException - Overloaded',
+    'API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    'request failed with HTTP 429',
+    '{"status":429,"code":"RESOURCE_EXHAUSTED"}',
+    'Rate limit exceeded. Try again in 20s.',
+    'Error: rate limited, retry later',
+  ])('sees a rate-limit error in %j', (line) => {
+    expect(rateLimited('working…', line)).toBe(true);
+  });
+
+  it.each([
+    'fixed 429 lint errors, 3 remain',
+    'src/foo.ts:1429: error TS2322',
+    'the rate limiter module was refactored',
+    'rate-limit.ts: 3 tests failed',
+    'tests failed',
+    'the server was overloaded in the old design; added a queue',
+    'handled too many requests by batching',
+  ])('does not take %j for a rate limit', (line) => {
+    expect(rateLimited('working…', line)).toBe(false);
+  });
+
+  it('only counts a rate-limit error among the last lines before the exit', () => {
+    const later = Array.from({ length: 30 }, (_, i) => `step ${i}`);
+    expect(rateLimited('error: 429 Too Many Requests', ...later)).toBe(false);
+    expect(rateLimited(...later, 'error: 429 Too Many Requests', 'exiting')).toBe(true);
   });
 });
 

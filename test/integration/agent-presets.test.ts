@@ -225,6 +225,40 @@ describe('agent presets with stand-in CLIs', () => {
       (e) => e.type === 'warning' && e.message.includes('was rate-limited'),
     );
     expect(rateWarnings).toHaveLength(4 * 2 + 1);
+    const says = (task: string) =>
+      rateWarnings.flatMap((e) => (e.type === 'warning' && e.task === task ? [e.message] : []));
+    expect(says('claude')[0]).toContain(
+      'then at most 4 more rate-limit waits (`rate_limit: { retries: 0 }` turns them off)',
+    );
+    expect(says('bounded')[0]).toContain('then at most 0 more rate-limit waits');
+  });
+
+  it('does not take prose about 429s or rate limiters for a rate-limit answer', async () => {
+    await using repo = await createTempRepo();
+    const say = (text: string) =>
+      `{ command: [${node}, -e, ${JSON.stringify(`console.log(${JSON.stringify(text)}); process.exit(1)`)}], rate_limit: { wait: 20ms } }`;
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'phases:',
+        `  - { id: lint, prompt: x, agent: ${say('fixed 429 lint errors, 3 remain')} }`,
+        `  - { id: prose, prompt: x, agent: ${say('the rate limiter module was refactored')} }`,
+        `  - { id: tests, prompt: x, agent: ${say('rate-limit.ts: 3 tests failed')} }`,
+      ].join('\n'),
+    );
+    const result = await runSubplan(['run', 'plan.yaml', '--json'], {
+      cwd: repo.dir,
+      env: coordinatorEnv(),
+    });
+    expect(result.exitCode).toBe(1);
+    const tasks = Object.fromEntries(result.summary?.tasks.map((t) => [t.id, t]) ?? []);
+    for (const id of ['lint', 'prose', 'tests']) {
+      expect(tasks[id], id).toMatchObject({ status: 'failed', attempts: 1 });
+    }
+    expect(
+      result.events.filter((e) => e.type === 'warning' && e.message.includes('rate-limited')),
+    ).toEqual([]);
   });
 
   it('retries only the failures retry_on names, with backoff', async () => {
