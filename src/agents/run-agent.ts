@@ -118,7 +118,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
     pid === undefined ||
     (result.failed && result.exitCode === undefined && result.signal === undefined)
   ) {
-    return { status: 'spawn-failed', message: result.shortMessage ?? `cannot start ${file}`, tail };
+    return { status: 'spawn-failed', message: spawnFailure(file, result), tail };
   }
   if (cancelled) return { status: 'cancelled', tail };
   if (output.stop?.kind === 'limit')
@@ -133,4 +133,21 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentExit> {
   if (timedOut) return { status: 'timed-out', timeoutMs: options.timeoutMs ?? 0, tail };
   if (result.signal) return { status: 'signalled', signal: result.signal, tail };
   return { status: 'exited', exitCode: result.exitCode ?? 1, tail };
+}
+
+/**
+ * One line: the failure reason is a field of one-line events and summaries, and execa's message
+ * spans lines (the command, then node's own error).
+ */
+function spawnFailure(file: string, result: { code?: string; originalMessage?: string }): string {
+  switch (result.code) {
+    case 'ENOENT':
+      return `cannot start \`${file}\`: not found${file.includes('/') ? ' (a relative path is taken from the worktree)' : " on the agent's PATH"}`;
+    case 'EACCES':
+      return `cannot start \`${file}\`: permission denied (is it executable?)`;
+    default: {
+      const detail = (result.originalMessage ?? '').split('\n')[0]?.trim();
+      return `cannot start \`${file}\`${detail ? `: ${detail}` : ''}`;
+    }
+  }
 }

@@ -95,6 +95,14 @@ describe('runAgent', () => {
     const exit = await runAgent({ ...base(), argv: ['/nonexistent/agent-binary', '--x'] });
     expect(exit.status).toBe('spawn-failed');
   });
+
+  it('says in one line that a program is not on the PATH', async () => {
+    const exit = await runAgent({ ...base(), argv: ['no-such-agent-bin', 'x'] });
+    expect(exit).toMatchObject({
+      status: 'spawn-failed',
+      message: "cannot start `no-such-agent-bin`: not found on the agent's PATH",
+    });
+  });
 });
 
 describe('runAgent with an agent that prints without end', () => {
