@@ -11,6 +11,7 @@ export type { AgentEnvPolicy } from './agent-env.js';
 export { usageReader } from './agent-usage.js';
 export type { AgentUsage, UsageFormat, UsageReader } from './agent-usage.js';
 export { OutputWatch } from './output-signals.js';
+export { programFinder } from './find-program.js';
 export type { OutputSignals } from './output-signals.js';
 export { runModuleAgent } from './run-module-agent.js';
 export type { ModuleAgentInput, ModuleExit } from './run-module-agent.js';

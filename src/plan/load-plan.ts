@@ -11,6 +11,8 @@ import type { Diagnostic } from '../core/index.js';
 import { checkPhaseGraph } from './check-phase-graph.js';
 import { describeIssue, keyLabel, suggestKey } from './describe-issue.js';
 import { checkGlob } from './check-glob.js';
+import { checkPrograms } from './check-programs.js';
+import type { FindProgram } from './check-programs.js';
 import { symlinkProblem, symlinksLeavingRepo } from './check-symlinks.js';
 import type { RepoSymlink } from './check-symlinks.js';
 import { findNulStrings } from './find-nul-strings.js';
@@ -30,7 +32,7 @@ import type { YamlPath, YamlSource } from './yaml-source.js';
 export const MAX_PLAN_BYTES = 128 * 1024;
 
 export type PlanParseResult =
-  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: true; readonly plan: Plan; readonly warnings?: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 export interface LoadPlanOptions {
@@ -44,6 +46,13 @@ export interface LoadPlanOptions {
   readonly repoSymlinks?: (
     base: string,
   ) => Promise<{ root: string; links: readonly RepoSymlink[] } | undefined>;
+  /** Looks up the agents' programs; absent means they are not checked. */
+  readonly findProgram?: FindProgram;
+  /**
+   * Whether a program not found fails the plan (about to run here) or is a warning (the plan
+   * may run on another machine). @default 'error'
+   */
+  readonly missingProgram?: 'error' | 'warning';
 }
 
 /** Reads and validates a plan file; throws `PlanError` listing every problem. */
@@ -73,17 +82,27 @@ export async function readPlan(
     );
   }
   const { result, source } = parseWithSource(bytes, { file: resolve(path), displayPath: display });
-  if (!result.ok || !source || !options.repoSymlinks) return result;
-  const repo = await options.repoSymlinks(result.plan.base);
-  if (!repo) return result;
-  const leaving = symlinksLeavingRepo(repo.links, repo.root);
+  if (!result.ok || !source) return result;
+  const planFile = source.value as PlanFile;
   const diagnostics: Diagnostic[] = [];
-  for (const { path, pattern } of repoGlobs(source.value as PlanFile)) {
-    const problem = symlinkProblem(pattern, leaving, 'glob');
-    if (problem)
-      diagnostics.push({ file: source.file, ...source.positionOf(path), message: problem });
+  const repo = await options.repoSymlinks?.(result.plan.base);
+  if (repo) {
+    const leaving = symlinksLeavingRepo(repo.links, repo.root);
+    for (const { path, pattern } of repoGlobs(planFile)) {
+      const problem = symlinkProblem(pattern, leaving, 'glob');
+      if (problem)
+        diagnostics.push({ file: source.file, ...source.positionOf(path), message: problem });
+    }
   }
-  return diagnostics.length > 0 ? { ok: false, diagnostics } : result;
+  const missing = options.findProgram
+    ? await checkPrograms(planFile, source, options.findProgram)
+    : [];
+  if (options.missingProgram === 'warning') {
+    if (diagnostics.length > 0) return { ok: false, diagnostics };
+    return missing.length > 0 ? { ...result, warnings: missing } : result;
+  }
+  diagnostics.push(...missing);
+  return diagnostics.length > 0 ? { ok: false, diagnostics: sortDiagnostics(diagnostics) } : result;
 }
 
 /** Every glob of a valid plan that names files of the repository, with where it stands. */

@@ -12,6 +12,7 @@ import { PiscinaExecutor } from '../execute/index.js';
 import { gitStatus, openRepo, pruneWorktrees, removeRunWorktrees } from '../git/index.js';
 import type { Repo } from '../git/index.js';
 import { loadPlan } from '../plan/index.js';
+import type { FindProgram } from '../plan/index.js';
 import type { SettledTask, TaskGraph } from '../schedule/index.js';
 import {
   acquireRunLock,
@@ -37,6 +38,8 @@ export interface ResumeRunOptions extends Omit<RunPlanOptions, 'plan'> {
   readonly allowPlanMismatch?: boolean;
   /** Rebuild an unreadable state file from the run's events instead of stopping. @default false */
   readonly resetState?: boolean;
+  /** Checks the agents' programs before anything runs again; absent means they are not. */
+  readonly findProgram?: FindProgram;
 }
 
 export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> {
@@ -66,7 +69,10 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> 
   if (state.status === 'succeeded')
     throw new UsageError(`run ${state.run_id} already succeeded; there is nothing to resume`);
   const repo = await openRepo(options.repoDir);
-  const plan = await loadPlan(state.plan_file);
+  const plan = await loadPlan(
+    state.plan_file,
+    options.findProgram ? { findProgram: options.findProgram } : {},
+  );
   const baseCommit = state.base_commit;
   const changed = changedPhases(state, phaseFingerprints(plan));
   if (planFingerprint(plan, baseCommit) !== state.plan_fingerprint && !options.allowPlanMismatch) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { programFinder } from '../../agents/index.js';
 import { resumeRun } from '../../run/index.js';
 import { executorOptions } from '../executor-options.js';
 import { addExecutionOptions, executionOptions, reportSummary } from '../execution-options.js';
@@ -27,6 +28,8 @@ export function registerResume(program: Command, io: CliIo, setExit: (code: numb
       const summary = await resumeRun({
         ...options,
         ...distributed,
+        // Agents on remote workers start from the workers' PATH, not this one.
+        ...(!distributed.createExecutor && { findProgram: programFinder(io.env) }),
         runId,
         ...(flags.allowPlanMismatch && { allowPlanMismatch: true }),
         ...(flags.resetState && { resetState: true }),

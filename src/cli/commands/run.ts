@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { programFinder } from '../../agents/index.js';
 import { runPlan } from '../../run/index.js';
 import { executorOptions } from '../executor-options.js';
 import { addExecutionOptions, executionOptions, reportSummary } from '../execution-options.js';
@@ -13,7 +14,13 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .argument('<plan>', 'plan file (YAML)');
   addExecutionOptions(command, 'agents at once (overrides the plan)').action(
     async (planPath: string, flags: ExecutionFlags) => {
-      const plan = await loadPlanFrom(io.cwd, planPath, repoDirFrom(io.cwd, flags.repo));
+      // Agents on remote workers start from the workers' PATH, not this one.
+      const plan = await loadPlanFrom(
+        io.cwd,
+        planPath,
+        repoDirFrom(io.cwd, flags.repo),
+        (flags.executor ?? 'local') === 'local' ? programFinder(io.env) : undefined,
+      );
       const distributed = await executorOptions(io, flags);
       const { options, reporter } = executionOptions(io, flags);
       const summary = await runPlan({ ...options, ...distributed, plan }).finally(() =>
