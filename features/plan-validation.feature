@@ -116,7 +116,7 @@ Feature: Plan validation
     When I run subplan with "run plan.yaml --json"
     Then it exits with code 2
     And stdout is empty
-    And the error is reported as "plan.yaml:5:40: dependency cycle: a -> a"
+    And the error is reported as "plan.yaml:5:40: `a` depends on itself"
     And no stack trace is printed
 
   Scenario: A good plan validates

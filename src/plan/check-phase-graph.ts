@@ -4,6 +4,7 @@
  * the cycle in file order, so the message is the same on every run.
  */
 import { Graph, alg } from '@dagrejs/graphlib';
+import { suggestKey } from './describe-issue.js';
 import type { PhaseFile } from './schema.js';
 
 export interface PhaseGraphProblem {
@@ -34,17 +35,29 @@ export function checkPhaseGraph(
 
   const graph = new Graph({ directed: true });
   for (const phase of phases) graph.setNode(phase.id);
+  const ids = [...firstIndex.keys()];
   phases.forEach((phase, index) => {
-    (phase.depends_on ?? []).forEach((dependency, depIndex) => {
+    const dependencies = phase.depends_on ?? [];
+    dependencies.forEach((dependency, depIndex) => {
+      // The same name twice is one problem, said once, at its first place.
+      if (dependencies.indexOf(dependency) !== depIndex) return;
       if (!firstIndex.has(dependency)) {
+        // One or two letters are close to everything: no guess for those.
+        const near =
+          dependency.length > 2
+            ? suggestKey(
+                dependency,
+                ids.filter((id) => id !== phase.id),
+              )
+            : undefined;
         problems.push({
           path: ['phases', index, 'depends_on', depIndex],
-          message: `\`${phase.id}\` depends on \`${dependency}\`, which is not a phase of this plan`,
+          message: `\`${phase.id}\` depends on \`${dependency}\`, which is not a phase of this plan${near ? ` (did you mean \`${near}\`?)` : ''}`,
         });
       } else if (dependency === phase.id) {
         problems.push({
           path: ['phases', index, 'depends_on', depIndex],
-          message: `dependency cycle: ${phase.id} -> ${phase.id}`,
+          message: `\`${phase.id}\` depends on itself`,
         });
       } else {
         graph.setEdge(phase.id, dependency);
