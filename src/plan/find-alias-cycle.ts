@@ -20,3 +20,18 @@ export function findAliasCycle(doc: Document): Alias | undefined {
   });
   return found;
 }
+
+/** The first alias whose anchor is not set before it: YAML reads it as nothing to refer to. */
+export function findUnresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) {
+        found = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}

@@ -5,7 +5,7 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostic } from '../core/index.js';
-import { findAliasCycle } from './find-alias-cycle.js';
+import { findAliasCycle, findUnresolvedAlias } from './find-alias-cycle.js';
 import { MAX_NESTING, findTooDeep } from './find-too-deep.js';
 
 export type YamlPath = readonly PropertyKey[];
@@ -55,6 +55,12 @@ export function parseYamlSource(text: string, file: string): YamlParseResult {
   if (tooDeep) {
     const at = pos(tooDeep.range?.[0] ?? 0);
     return { ok: false, diagnostics: [{ file, ...at, message: nestingMessage() }] };
+  }
+  const unresolved = findUnresolvedAlias(doc);
+  if (unresolved) {
+    const at = pos(unresolved.range?.[0] ?? 0);
+    const message = `alias \`*${unresolved.source}\` refers to no anchor: \`&${unresolved.source}\` must be set before it`;
+    return { ok: false, diagnostics: [{ file, ...at, message }] };
   }
   const cycle = findAliasCycle(doc);
   if (cycle) {
