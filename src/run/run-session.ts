@@ -101,6 +101,8 @@ export class RunSession {
   /** The setup each recycled worktree has already run, when it can be reused. */
   readonly #worktreeSetups = new Map<string, string>();
   readonly #copyFiles = new Map<string, Promise<string[]>>();
+  /** Per phase with a verify gate: this run's agent results, cached once the gate passes. */
+  readonly #unverified = new Map<string, { key: string; taskId: string; commit: string }[]>();
   readonly #checkout: CheckoutWatch;
   readonly #refs: RunRefGuard;
   /** Aborted when the run's record cannot be written: the run stops rather than go on unrecorded. */
@@ -365,15 +367,27 @@ export class RunSession {
       this.#idleWorktrees.push(worktree);
       this.#commits.set(task.id, result.outcome.commit);
       if (key !== undefined) {
-        await rememberResult(repo, this.#cache, key, {
-          runId,
-          taskId: task.id,
-          commit: result.outcome.commit,
-          nowMs: this.#context.clock.now(),
-        });
+        const entry = { key, taskId: task.id, commit: result.outcome.commit };
+        // A phase with a verify gate is remembered only once the gate passes: a result that
+        // failed it must not come back from the cache when the task runs again.
+        if (phase.verify) this.#unverified.set(phase.id, [...this.#unverifiedOf(phase.id), entry]);
+        else await this.#remember(entry);
       }
     }
     return result;
+  }
+
+  async #remember(entry: { key: string; taskId: string; commit: string }): Promise<void> {
+    await rememberResult(this.#context.repo, this.#cache, entry.key, {
+      runId: this.#context.runId,
+      taskId: entry.taskId,
+      commit: entry.commit,
+      nowMs: this.#context.clock.now(),
+    });
+  }
+
+  #unverifiedOf(phaseId: string): { key: string; taskId: string; commit: string }[] {
+    return this.#unverified.get(phaseId) ?? [];
   }
 
   /**
@@ -524,7 +538,10 @@ export class RunSession {
       emit: (event) => this.#emit(event),
       onSpawn: (pid) => this.#emitSpawned(task, pid),
     });
+    const unverified = this.#unverifiedOf(phase.id);
+    this.#unverified.delete(phase.id);
     if (outcome.status === 'succeeded') {
+      for (const entry of unverified) await this.#remember(entry);
       // The fix agent's repair is the phase's result: its branch and its dependents get it.
       if (outcome.commit !== attempt.outcome.commit) {
         const fixed = outcome.commit;
