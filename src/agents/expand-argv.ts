@@ -49,16 +49,26 @@ export function expandArgv(template: readonly string[], values: TemplateValues):
       argv.push(...values.conflicts);
       continue;
     }
-    argv.push(
-      element.replace(FIELD, (whole, name: string) => {
-        if (name === 'files') return values.files.join(' ');
-        if (name === 'conflicts') return values.conflicts?.join(' ') ?? whole;
-        if (isField(name)) return values[name] ?? whole;
-        return whole;
-      }),
-    );
+    argv.push(expandText(element, values));
   }
   return argv;
+}
+
+/**
+ * The phase's prompt with the same fields filled in, so `Files: {files}` names them. A prompt
+ * cannot hold itself: `{prompt}` stays as written.
+ */
+export function expandPrompt(prompt: string, values: Omit<TemplateValues, 'prompt'>): string {
+  return expandText(prompt, { ...values, prompt: '{prompt}' });
+}
+
+function expandText(text: string, values: TemplateValues): string {
+  return text.replace(FIELD, (whole, name: string) => {
+    if (name === 'files') return values.files.join(' ');
+    if (name === 'conflicts') return values.conflicts?.join(' ') ?? whole;
+    if (isField(name)) return values[name] ?? whole;
+    return whole;
+  });
 }
 
 function isField(

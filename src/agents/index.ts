@@ -1,4 +1,4 @@
-export { expandArgv, TEMPLATE_FIELDS } from './expand-argv.js';
+export { expandArgv, expandPrompt, TEMPLATE_FIELDS } from './expand-argv.js';
 export type { TemplateValues } from './expand-argv.js';
 export { killTree, isGroupAlive, signalGroup, DEFAULT_KILL_GRACE_MS } from './kill-tree.js';
 export { runAgent, DEFAULT_MAX_OUTPUT_BYTES } from './run-agent.js';

@@ -10,6 +10,7 @@ import {
   OutputWatch,
   agentEnv,
   expandArgv,
+  expandPrompt,
   outputFailure,
   runAgent,
   runModuleAgent,
@@ -90,6 +91,16 @@ export async function runAgentTask(
   };
   let failure: TaskOutcome | undefined;
   let noSpace: string | undefined;
+  const fields = {
+    phase: request.phase,
+    subplan: request.taskId,
+    worktree: request.worktree,
+    branch: request.branch,
+    run: request.runId,
+    files: request.files,
+    files_file: request.filesFile,
+  };
+  const prompt = expandPrompt(request.prompt, fields);
   if (request.module) {
     failure = moduleFailure(
       await runModuleAgent({
@@ -97,7 +108,7 @@ export async function runAgentTask(
         input: {
           files: request.files,
           worktree: request.worktree,
-          prompt: request.prompt,
+          prompt,
           phase: request.phase,
           subplan: request.taskId,
         },
@@ -110,16 +121,7 @@ export async function runAgentTask(
     );
   } else {
     const exit = await runAgent({
-      argv: expandArgv(request.argvTemplate, {
-        prompt: request.prompt,
-        phase: request.phase,
-        subplan: request.taskId,
-        worktree: request.worktree,
-        branch: request.branch,
-        run: request.runId,
-        files: request.files,
-        files_file: request.filesFile,
-      }),
+      argv: expandArgv(request.argvTemplate, { ...fields, prompt }),
       ...processOptions(request, env, context),
       onLine: onOutput,
     });
