@@ -5,6 +5,7 @@
  * element per file.
  * Nothing here ever reaches a shell.
  */
+import { TEMPLATE_FIELDS } from '../plan/index.js';
 
 export interface TemplateValues {
   readonly prompt: string;
@@ -23,18 +24,7 @@ export interface TemplateValues {
   readonly verify_output?: string;
 }
 
-export const TEMPLATE_FIELDS = [
-  'prompt',
-  'phase',
-  'subplan',
-  'worktree',
-  'branch',
-  'run',
-  'files',
-  'files_file',
-  'conflicts',
-  'verify_output',
-] as const;
+export { TEMPLATE_FIELDS };
 
 const FIELD = /\{([a-z_]+)\}/g;
 

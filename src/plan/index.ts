@@ -6,6 +6,8 @@ export { repoPathProblem } from './check-paths.js';
 export { planJsonSchema, PlanFileSchema, AGENT_PRESETS, DECOMPOSE_STRATEGIES } from './schema.js';
 export type { PlanFile } from './schema.js';
 export { defaultMaxParallel } from './plan-types.js';
+export { TEMPLATE_FIELDS, PROMPT_FIELDS } from './template-fields.js';
+export type { TemplateField } from './template-fields.js';
 export type {
   Plan,
   PhaseDefinition,

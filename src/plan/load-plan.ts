@@ -13,6 +13,7 @@ import { describeIssue, keyLabel, suggestKey } from './describe-issue.js';
 import { checkGlob } from './check-glob.js';
 import { checkPrograms } from './check-programs.js';
 import type { FindProgram } from './check-programs.js';
+import { PROMPT_FIELDS, TEMPLATE_FIELDS, placeholderTypos } from './template-fields.js';
 import { symlinkProblem, symlinksLeavingRepo } from './check-symlinks.js';
 import type { RepoSymlink } from './check-symlinks.js';
 import { findNulStrings } from './find-nul-strings.js';
@@ -218,6 +219,10 @@ function validateSource(source: YamlSource, file: string): PlanParseResult {
         at,
       );
   });
+  planFile.phases.forEach((phase, index) => {
+    for (const problem of placeholderTypos(phase.prompt, PROMPT_FIELDS))
+      at(['phases', index, 'prompt'], problem);
+  });
   checkAgentChoice(planFile.agent, ['agent'], file, at);
   planFile.phases.forEach((phase, index) => {
     checkAgentChoice(phase.agent, ['phases', index, 'agent'], file, at);
@@ -298,6 +303,12 @@ function checkAgentChoice(
     at([...path, 'model'], `the \`${agent.preset}\` preset takes no model`);
   if (agent.model !== undefined && (agent.command || agent.module))
     at([...path, 'model'], '`model` applies to presets; put the flag in `command` instead');
+  for (const key of ['command', 'args'] as const) {
+    (agent[key] ?? []).forEach((element, index) => {
+      for (const problem of placeholderTypos(element, TEMPLATE_FIELDS))
+        at([...path, key, index], problem);
+    });
+  }
   if (agent.module !== undefined) {
     const modulePath = resolveModulePath(planFile, agent.module);
     if (!existsSync(modulePath))
