@@ -27,6 +27,7 @@ import { killOrphans } from './kill-orphans.js';
 import { prepareGraph } from './prepare-graph.js';
 import { findRunPaths, readRun } from './read-run.js';
 import type { RunPlanOptions } from './run-plan.js';
+import { readAgentCode } from './agent-code.js';
 import { RunSession } from './run-session.js';
 import type { ResumeSeed } from './run-session.js';
 import type { RunSummary } from './run-summary.js';
@@ -74,8 +75,12 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> 
     options.findProgram ? { findProgram: options.findProgram } : {},
   );
   const baseCommit = state.base_commit;
-  const changed = changedPhases(state, phaseFingerprints(plan));
-  if (planFingerprint(plan, baseCommit) !== state.plan_fingerprint && !options.allowPlanMismatch) {
+  const code = await readAgentCode(plan, repo.root);
+  const changed = changedPhases(state, phaseFingerprints(plan, code.phases));
+  if (
+    planFingerprint(plan, baseCommit, code.phases) !== state.plan_fingerprint &&
+    !options.allowPlanMismatch
+  ) {
     throw new PlanChangedError({ runId: state.run_id, phases: changed, baseChanged: false });
   }
   const paths = runPaths(repo.root, state.run_id);

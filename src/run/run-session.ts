@@ -42,11 +42,12 @@ import {
   planFingerprint,
   recordDurations,
 } from '../state/index.js';
-import type { RunPaths, RunState } from '../state/index.js';
+import type { AgentCodeDigests, RunPaths, RunState } from '../state/index.js';
 import { conflictResolver, outcomeAfterResolver } from './resolve-conflict.js';
 import { verifyPhase } from './verify-phase.js';
 import { RESULT_TASK } from './build-task-graph.js';
 import { commitCachedResult, rememberResult } from './cached-result.js';
+import { readAgentCode } from './agent-code.js';
 import { AgentReports } from './agent-reports.js';
 import { firstLine, launchFields, scopeOf, withScope } from './agent-request.js';
 import { CheckoutWatch } from './checkout-watch.js';
@@ -101,6 +102,8 @@ export class RunSession {
   /** The setup each recycled worktree has already run, when it can be reused. */
   readonly #worktreeSetups = new Map<string, string>();
   readonly #copyFiles = new Map<string, Promise<string[]>>();
+  /** Digests of the files each phase's agents run, read once at the start. */
+  #agentCode: AgentCodeDigests = {};
   /** Per phase with a verify gate: this run's agent results, cached once the gate passes. */
   readonly #unverified = new Map<string, { key: string; taskId: string; commit: string }[]>();
   readonly #checkout: CheckoutWatch;
@@ -137,9 +140,11 @@ export class RunSession {
       claimPooledWorktrees(repo, runId, maxParallel),
     ]);
     this.#idleWorktrees.push(...pooled);
+    const code = await readAgentCode(plan, repo.root);
+    this.#agentCode = code.phases;
     const fingerprints = {
-      plan_fingerprint: planFingerprint(plan, this.#context.baseCommit),
-      phase_fingerprints: phaseFingerprints(plan),
+      plan_fingerprint: planFingerprint(plan, this.#context.baseCommit, code.phases),
+      phase_fingerprints: phaseFingerprints(plan, code.phases),
     };
     if (resume) {
       this.#store.adopt(resume.state);
@@ -186,7 +191,11 @@ export class RunSession {
         })),
       });
     }
-    for (const message of [...this.#context.warnings, ...this.#environmentWarnings()])
+    for (const message of [
+      ...this.#context.warnings,
+      ...this.#environmentWarnings(),
+      ...code.notes,
+    ])
       this.#emit({ type: 'warning', message });
     if (dirty) {
       this.#emit({
@@ -289,7 +298,7 @@ export class RunSession {
     const key = this.#context.noCache
       ? undefined
       : cacheKey({
-          phaseFingerprint: phaseFingerprint(phase),
+          phaseFingerprint: phaseFingerprint(phase, this.#agentCode[phase.id]),
           taskId: task.id,
           files,
           inputTree: (await repo.git(['rev-parse', `${baseCommit}^{tree}`])).trim(),

@@ -14,5 +14,6 @@ export {
   phaseFingerprint,
   canonicalJson,
 } from './fingerprint.js';
+export type { AgentCodeDigests } from './fingerprint.js';
 export { ResultCache, cacheKey } from './result-cache.js';
 export type { CacheEntry } from './result-cache.js';

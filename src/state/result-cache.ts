@@ -1,7 +1,7 @@
 /**
  * The result cache: an agent task whose definition and input are the same as those of an earlier
  * successful task reuses that task's result instead of running the agent again. The key hashes
- * the phase's fingerprint (prompt, agent, files globs…), the task id, the task's file list and
+ * the phase's fingerprint (prompt, agent and its code, files globs…), the task id, the task's file list and
  * the tree it starts from; the entry records the tree the agent produced. Entries live in
  * `.subplan/cache/<key>.json`; the orchestrator keeps their commits reachable under
  * `refs/subplan/cache/<key>` so `git gc` cannot take them.

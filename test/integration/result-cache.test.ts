@@ -46,3 +46,69 @@ describe('the result cache and verify gates', () => {
     expect(again.summary?.tasks.find((t) => t.id === 'a')?.cached).toBe(true);
   });
 });
+
+describe("the result cache and an agent's own code", () => {
+  it('runs a module agent again after its file was edited', async () => {
+    await using repo = await createTempRepo();
+    await using outside = await createTempDir();
+    const module = join(outside.dir, 'codemod.mjs');
+    const codemod = (text: string) =>
+      `import { writeFileSync } from 'node:fs';\nimport { join } from 'node:path';\nexport default async ({ worktree }) => writeFileSync(join(worktree, 'out.txt'), '${text}\\n');\n`;
+    await writeFile(module, codemod('one'));
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        `agent: { module: ${JSON.stringify(module)} }`,
+        'phases:',
+        '  - { id: a, prompt: p }',
+      ].join('\n'),
+    );
+    const first = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(first.exitCode).toBe(0);
+    await writeFile(module, codemod('two'));
+    const second = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(second.exitCode).toBe(0);
+    expect(second.summary?.tasks.find((t) => t.id === 'a')?.cached).toBe(false);
+    expect(await repo.git('show', `${second.summary?.result_branch ?? ''}:out.txt`)).toBe('two');
+    // Unchanged, it is served from the cache again.
+    const third = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(third.summary?.tasks.find((t) => t.id === 'a')?.cached).toBe(true);
+  });
+
+  it('treats an edited agent script as a changed phase: no cache hit, and resume names the phase', async () => {
+    await using repo = await createTempRepo();
+    await using outside = await createTempDir();
+    const pass = join(outside.dir, 'pass');
+    // An untracked script, copied into each worktree, run by a relative path as the agent sees it.
+    const script = (text: string) => `require('node:fs').writeFileSync('out.txt', '${text}\\n');\n`;
+    await repo.write({ 'tools/agent.cjs': script('one') });
+    const check = `process.exit(require('node:fs').existsSync(${JSON.stringify(pass)}) ? 0 : 1)`;
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'phases:',
+        `  - { id: a, prompt: p, copy: ['tools/**'], agent: { command: [${node}, ./tools/agent.cjs] } }`,
+        `  - { id: b, prompt: q, agent: { command: [${node}, -e, ${JSON.stringify(check)}] } }`,
+      ].join('\n'),
+    );
+    const first = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(first.exitCode).toBe(1);
+    const runId = first.summary?.run_id ?? '';
+
+    await writeFile(join(repo.dir, 'tools', 'agent.cjs'), script('two'));
+    await writeFile(pass, '');
+    const refused = await runSubplan(['resume', runId], { cwd: repo.dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('(phases changed: a)');
+
+    const resumed = await runSubplan(['resume', runId, '--allow-plan-mismatch', '--json'], {
+      cwd: repo.dir,
+    });
+    expect(resumed.exitCode).toBe(0);
+    const a = resumed.summary?.tasks.find((t) => t.id === 'a');
+    expect(a?.cached).toBe(false);
+    expect(await repo.git('show', `${resumed.summary?.result_branch ?? ''}:out.txt`)).toBe('two');
+  });
+});
