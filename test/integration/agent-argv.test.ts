@@ -60,14 +60,21 @@ describe('agent argv', () => {
     const branch = result.summary?.result_branch ?? 'missing';
     const received = JSON.parse(await repo.git('show', `${branch}:out/argv.json`)) as string[];
     const files = [...hostileNames].sort();
+    // Known fields in the prompt are filled in too (the prompt itself is never one of them);
+    // everything else in it arrives as written.
+    const filesFile = join(repo.dir, '.subplan', 'runs', result.summary?.run_id ?? '', 'files');
+    const expanded = prompt
+      .replace('{files}', files.join(' '))
+      .replace('{phase}', 'p')
+      .replace('{files_file}', join(filesFile, 'p.txt'));
     expect(received).toEqual([
       '--prompt',
-      prompt,
+      expanded,
       ...files,
       `--files=${files.join(' ')}`,
       'pre-p-p-post',
       '{nope}',
-      `${prompt}p`,
+      `${expanded}p`,
     ]);
     expect(await readdir(traps.dir)).toEqual([]);
     expect(existsSync(join(repo.dir, 'pwned'))).toBe(false);
