@@ -9,9 +9,10 @@
  * will see it: inside the worktree it is the checkout's file at that path (a tracked file also
  * changes the task's input tree; an untracked one may be a `copy` file); a path climbing out of
  * the worktree is resolved from a worktree's place, which is the same for every run. It is also
- * looked up next to the plan file, where people tend to write paths from. argv[0] without a `/`
- * is found on PATH and is left out: hashing installed tools (node, claude) would change every
- * fingerprint on an upgrade, and they are not the plan's code.
+ * looked up next to the plan file, where people tend to write paths from. argv[0] found on PATH
+ * (no `/`) or given as an absolute path outside the repository and the plan's folder
+ * (`/usr/bin/node`) is an installed tool and is left out: hashing node or claude would change
+ * every fingerprint on an upgrade, and they are not the plan's code.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -50,7 +51,11 @@ function candidatePaths(agent: AgentDefinition, planFile: string, repoRoot: stri
   const program = agent.program;
   if (program.kind === 'module') return [program.path];
   const argv = program.kind === 'command' ? program.argv : [];
-  const elements = [...argv.filter((arg, i) => i > 0 || arg.includes('/')), ...agent.extraArgs];
+  const ownFolders = [repoRoot, dirname(planFile)];
+  const isOwnProgram = (program: string) =>
+    program.includes('/') &&
+    (!isAbsolute(program) || ownFolders.some((folder) => isWithin(folder, program)));
+  const elements = [...argv.filter((arg, i) => i > 0 || isOwnProgram(arg)), ...agent.extraArgs];
   // Only the worktree's depth matters for `..`: any run id and worktree name give the same path.
   const worktree = join(repoRoot, '.subplan', 'worktrees', 'run', 'w');
   const paths = new Set<string>();
@@ -68,6 +73,11 @@ function candidatePaths(agent: AgentDefinition, planFile: string, repoRoot: stri
     paths.add(resolve(dirname(planFile), element));
   }
   return [...paths].sort();
+}
+
+function isWithin(folder: string, path: string): boolean {
+  const inside = relative(folder, path);
+  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }
 
 const SCRIPT_EXTENSIONS = new Set(
