@@ -20,6 +20,8 @@ export interface RunStartedEvent extends EventBase {
   readonly repo: string;
   readonly base_commit: string;
   readonly max_parallel: number;
+  /** Set when the run was started with the result cache off; `resume` keeps it off. */
+  readonly no_cache?: boolean;
   /** Hash of the canonical plan, agents and base commit; `resume` compares it. */
   readonly plan_fingerprint: string;
   /** Per phase, so a changed plan can name what changed. */

@@ -100,6 +100,8 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunSummary> 
       new PiscinaExecutor({ maxParallel });
     const session = new RunSession({
       ...options,
+      // A run started without the cache goes on without it: its agents were to run, all of them.
+      noCache: options.noCache === true || state.no_cache === true,
       plan,
       repo,
       baseCommit,

@@ -181,6 +181,7 @@ export class RunSession {
         repo: this.#context.repo.root,
         base_commit: this.#context.baseCommit,
         max_parallel: maxParallel,
+        ...(this.#context.noCache === true && { no_cache: true }),
         ...fingerprints,
         task_count: graph.size,
         tasks: graph.tasks().map((task) => ({

@@ -41,6 +41,8 @@ export interface RunState {
   readonly repo: string;
   readonly base_commit: string;
   readonly max_parallel: number;
+  /** The run was started with --no-cache. */
+  readonly no_cache?: boolean;
   readonly plan_fingerprint: string;
   readonly phase_fingerprints: Readonly<Record<string, string>>;
   readonly status: 'running' | RunStatus;
@@ -69,6 +71,7 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
       repo: event.repo,
       base_commit: event.base_commit,
       max_parallel: event.max_parallel,
+      ...(event.no_cache === true && { no_cache: true }),
       plan_fingerprint: event.plan_fingerprint,
       phase_fingerprints: event.phase_fingerprints,
       status: 'running',

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSubplan } from '../helpers/run-cli.js';
@@ -44,6 +44,44 @@ describe('the result cache and verify gates', () => {
     expect(again.exitCode).toBe(0);
     expect(await runsIn(counter)).toHaveLength(2);
     expect(again.summary?.tasks.find((t) => t.id === 'a')?.cached).toBe(true);
+  });
+});
+
+describe('the result cache and resume', () => {
+  it('keeps the cache off when resuming a run started with --no-cache', async () => {
+    await using repo = await createTempRepo();
+    await using outside = await createTempDir();
+    const counter = join(outside.dir, 'counter');
+    const pass = join(outside.dir, 'pass');
+    const fs = "require('node:fs')";
+    const agentA = `${fs}.appendFileSync(${JSON.stringify(counter)}, 'a\\n'); ${fs}.writeFileSync('a.txt', 'a\\n')`;
+    const agentB = `${fs}.appendFileSync(${JSON.stringify(counter)}, 'b\\n'); if (!${fs}.existsSync(${JSON.stringify(pass)})) process.exit(1); ${fs}.writeFileSync('b.txt', 'b\\n')`;
+    await writeFile(
+      join(repo.dir, 'plan.yaml'),
+      [
+        'version: 1',
+        'phases:',
+        `  - { id: a, prompt: p, agent: { command: [${node}, -e, ${JSON.stringify(agentA)}] } }`,
+        `  - { id: b, prompt: p, agent: { command: [${node}, -e, ${JSON.stringify(agentB)}] } }`,
+      ].join('\n'),
+    );
+    await writeFile(pass, '');
+    expect((await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir })).exitCode).toBe(0);
+    expect((await runsIn(counter)).sort()).toEqual(['a', 'b']);
+
+    // Forced to run every agent; b fails this time, then resumes once it can pass.
+    await rm(pass);
+    const forced = await runSubplan(['run', 'plan.yaml', '--json', '--no-cache'], {
+      cwd: repo.dir,
+    });
+    expect(forced.exitCode).toBe(1);
+    await writeFile(pass, '');
+    const resumed = await runSubplan(['resume', forced.summary?.run_id ?? '', '--json'], {
+      cwd: repo.dir,
+    });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.summary?.tasks.find((t) => t.id === 'b')?.cached).toBeFalsy();
+    expect((await runsIn(counter)).sort()).toEqual(['a', 'a', 'b', 'b', 'b']);
   });
 });
 
