@@ -153,6 +153,7 @@ async function keptTasks(
       outcome: { status: 'succeeded', commit: task.commit },
       attempts: task.attempts,
       branch: task.branch,
+      ...(task.cached === true && { cached: true }),
       ...(task.started_at !== null && { startedAt: Date.parse(task.started_at) }),
       ...(task.finished_at !== null && { finishedAt: Date.parse(task.finished_at) }),
     });

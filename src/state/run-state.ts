@@ -31,6 +31,8 @@ export interface TaskState {
   readonly host: string | null;
   /** Spent by the task's agent over every session of the run, as its CLI reported it. */
   readonly cost_usd?: number;
+  /** Its result was an identical earlier task's, reused without running the agent. */
+  readonly cached?: boolean;
 }
 
 export interface RunState {
@@ -134,6 +136,7 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         reason: event.reason,
         pid: null,
         host: null,
+        cached: event.cached === true,
         ...(event.cost_usd !== undefined && { cost_usd: (task.cost_usd ?? 0) + event.cost_usd }),
       }));
     case 'run-finished':

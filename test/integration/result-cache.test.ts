@@ -85,6 +85,34 @@ describe('the result cache and resume', () => {
   });
 });
 
+describe('the result cache in a resumed run', () => {
+  it('still marks a kept task that was served from the cache', async () => {
+    await using repo = await createTempRepo();
+    await using outside = await createTempDir();
+    const pass = join(outside.dir, 'pass');
+    const fs = "require('node:fs')";
+    const agentA = `${fs}.writeFileSync('a.txt', 'a\\n')`;
+    const agentB = `if (!${fs}.existsSync(${JSON.stringify(pass)})) process.exit(1); ${fs}.writeFileSync('b.txt', 'b\\n')`;
+    const phaseA = `  - { id: a, prompt: p, agent: { command: [${node}, -e, ${JSON.stringify(agentA)}] } }`;
+    const phaseB = `  - { id: b, prompt: p, agent: { command: [${node}, -e, ${JSON.stringify(agentB)}] } }`;
+    const plan = join(repo.dir, 'plan.yaml');
+    await writeFile(plan, ['version: 1', 'phases:', phaseA].join('\n'));
+    expect((await runSubplan(['run', 'plan.yaml'], { cwd: repo.dir })).exitCode).toBe(0);
+
+    await writeFile(plan, ['version: 1', 'phases:', phaseA, phaseB].join('\n'));
+    const failed = await runSubplan(['run', 'plan.yaml', '--json'], { cwd: repo.dir });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.summary?.tasks.find((t) => t.id === 'a')?.cached).toBe(true);
+    await writeFile(pass, '');
+    const resumed = await runSubplan(['resume', failed.summary?.run_id ?? '', '--json'], {
+      cwd: repo.dir,
+    });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.summary?.tasks.find((t) => t.id === 'a')?.cached).toBe(true);
+    expect(resumed.summary?.tasks.find((t) => t.id === 'b')?.cached).toBeFalsy();
+  });
+});
+
 describe("the result cache and an agent's own code", () => {
   it('runs a module agent again after its file was edited', async () => {
     await using repo = await createTempRepo();
